@@ -1,0 +1,43 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Models;
+
+/// <summary>
+/// CIFAR-style ResNet basic block: conv3x3-BN-ReLU-conv3x3-BN, plus the input (a 1x1 conv + BN
+/// projection when the stride or width changes), then ReLU.
+/// </summary>
+public sealed class BasicBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly nn.Module<Tensor, Tensor>? shortcut;
+
+    public BasicBlock(string name, int inChannels, int outChannels, int stride) : base(name)
+    {
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(outChannels);
+        conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(outChannels);
+        if (stride != 1 || inChannels != outChannels)
+        {
+            shortcut = nn.Sequential(
+                ("conv", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
+                ("bn", nn.BatchNorm2d(outChannels)));
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = F.relu(bn1.forward(conv1.forward(x)), inplace: true);
+        y = bn2.forward(conv2.forward(y));
+        Tensor identity = shortcut is null ? x : shortcut.forward(x);
+        return F.relu(y.add_(identity), inplace: true).MoveToOuterDisposeScope();
+    }
+}

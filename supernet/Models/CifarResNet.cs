@@ -1,0 +1,71 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Models;
+
+/// <summary>
+/// CIFAR-style ResNet-(6n+2) (He et al. 2016): 3x3 stem of 16 channels, three stages of n basic blocks
+/// with 16/32/64 channels and strides 1/2/2, global average pool, linear. Downsampling blocks use a
+/// 1x1 conv + BN projection shortcut. Used by the foundation trainer and as TAS's base network.
+/// </summary>
+public sealed class CifarResNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d stem;
+    private readonly BatchNorm2d stemBn;
+    private readonly Sequential stages;
+    private readonly Linear classifier;
+
+    public ResNetSpec Spec { get; }
+
+    public CifarResNet(ResNetSpec spec) : base($"resnet{spec.Depth}")
+    {
+        Spec = spec;
+        stem = nn.Conv2d(spec.InChannels, spec.Widths[0], 3, stride: 1, padding: 1, bias: false);
+        stemBn = nn.BatchNorm2d(spec.Widths[0]);
+        var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int inWidth = spec.Widths[0];
+        for (int s = 0; s < 3; s++)
+        {
+            for (int b = 0; b < spec.BlocksPerStage; b++)
+            {
+                int stride = b == 0 && s > 0 ? 2 : 1;
+                blocks.Add(($"{s}_{b}", new BasicBlock($"block{s}_{b}", inWidth, spec.Widths[s], stride)));
+                inWidth = spec.Widths[s];
+            }
+        }
+        stages = nn.Sequential(blocks);
+        classifier = nn.Linear(inWidth, spec.Classes);
+        RegisterComponents();
+        Initialize();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = F.relu(stemBn.forward(stem.forward(x)), inplace: true);
+        y = stages.forward(y);
+        y = F.adaptive_avg_pool2d(y, 1).flatten(1);
+        return classifier.forward(y).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Kaiming-normal (fan-out) conv weights, BN weight 1 and bias 0, PyTorch's default for the linear layer.</summary>
+    private void Initialize()
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    break;
+                case BatchNorm2d bn:
+                    nn.init.ones_(bn.weight);
+                    nn.init.zeros_(bn.bias);
+                    break;
+            }
+        }
+    }
+}
