@@ -75,12 +75,20 @@ public static class AtomicFile
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>A write-only pass-through that hashes what goes through it.</summary>
+    /// <summary>
+    /// A write-only pass-through that hashes what goes through it. Writers (StreamWriter, CsvWriter) may
+    /// dispose it; that leaves the inner stream open and the hash readable.
+    /// </summary>
     private sealed class HashingStream(Stream inner) : Stream
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        public byte[] Hash() => _hash.GetHashAndReset();
+        public byte[] Hash()
+        {
+            byte[] hash = _hash.GetHashAndReset();
+            _hash.Dispose();
+            return hash;
+        }
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -99,10 +107,5 @@ public static class AtomicFile
             inner.Write(buffer);
         }
 
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _hash.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

@@ -1,0 +1,66 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Ofa.Elastic;
+
+/// <summary>
+/// Depthwise conv with an elastic kernel (OFA's DynamicSeparableConv2d): the weight holds the largest
+/// kernel; a smaller kernel is the centre of the next larger (transformed) one, flattened per channel
+/// and multiplied by a learned matrix (<c>y = x W^T</c>), one matrix per step (e.g. 7->5, 5->3),
+/// shared by all channels and initialised to the identity. The width is the input tensor's.
+/// </summary>
+public sealed class ElasticDepthwiseConv : nn.Module
+{
+    private readonly Parameter _weight;
+    private readonly int[] _kernels;                  // descending, e.g. 7, 5, 3
+    private readonly Parameter[] _transforms;          // _transforms[i] maps _kernels[i] -> _kernels[i + 1]
+    private readonly int _stride;
+
+    public ElasticDepthwiseConv(int maxChannels, IReadOnlyList<int> kernels, int stride) : base("depthwise")
+    {
+        _kernels = kernels.OrderDescending().ToArray();
+        _stride = stride;
+        int max = _kernels[0];
+        _weight = new Parameter(empty(maxChannels, 1, max, max));
+        register_parameter("weight", _weight);
+        Init.HeFanOut(_weight);
+        _transforms = new Parameter[_kernels.Length - 1];
+        for (int i = 0; i < _transforms.Length; i++)
+        {
+            int size = _kernels[i + 1] * _kernels[i + 1];
+            _transforms[i] = new Parameter(eye(size));
+            register_parameter($"transform_{_kernels[i]}to{_kernels[i + 1]}", _transforms[i]);
+        }
+    }
+
+    public Parameter Weight => _weight;
+    public IReadOnlyList<Parameter> Transforms => _transforms;
+    public int Stride => _stride;
+    public int MaxKernel => _kernels[0];
+
+
+    public Tensor Forward(Tensor x, int kernel)
+    {
+        int channels = (int)x.shape[1];
+        return F.conv2d(x, ActiveWeight(channels, kernel), strides: [_stride, _stride], padding: [kernel / 2, kernel / 2], groups: channels);
+    }
+
+    /// <summary>The kernel [channels, 1, k, k] for the first <paramref name="channels"/> channels.</summary>
+    public Tensor ActiveWeight(int channels, int kernel)
+    {
+        int step = Array.IndexOf(_kernels, kernel);
+        if (step < 0) throw new ArgumentException($"kernel {kernel} is not allowed; allowed: {string.Join(", ", _kernels.Order())}");
+        using var scope = NewDisposeScope();
+        Tensor w = channels == _weight.shape[0] ? _weight : _weight.slice(0, 0, channels, 1);
+        for (int i = 0; i < step; i++)
+        {
+            int next = _kernels[i + 1];
+            int start = (_kernels[i] - next) / 2;
+            Tensor centre = w.slice(2, start, start + next, 1).slice(3, start, start + next, 1);
+            w = F.linear(centre.reshape(channels, next * next), _transforms[i]).reshape(channels, 1, next, next);
+        }
+        return w.MoveToOuterDisposeScope();
+    }
+}

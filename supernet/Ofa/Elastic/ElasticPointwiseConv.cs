@@ -1,0 +1,34 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Ofa.Elastic;
+
+/// <summary>
+/// A bias-free 1x1 conv over the first <c>in</c> input and first <c>out</c> output channels of a
+/// max-width weight (OFA's DynamicConv2d with kernel 1): the input width is the input tensor's.
+/// </summary>
+public sealed class ElasticPointwiseConv : nn.Module
+{
+    private readonly Parameter _weight;
+
+    public ElasticPointwiseConv(int maxIn, int maxOut) : base("pointwise")
+    {
+        _weight = new Parameter(empty(maxOut, maxIn, 1, 1));
+        register_parameter("weight", _weight);
+        Init.HeFanOut(_weight);
+    }
+
+    public Parameter Weight => _weight;
+    public int MaxOut => (int)_weight.shape[0];
+
+
+    public Tensor Forward(Tensor x, int outChannels) => F.conv2d(x, ActiveWeight(outChannels, (int)x.shape[1]));
+
+    /// <summary>The weight slice [out, in, 1, 1] (a view of the shared weight).</summary>
+    public Tensor ActiveWeight(int outChannels, int inChannels) =>
+        outChannels == _weight.shape[0] && inChannels == _weight.shape[1]
+            ? _weight
+            : _weight.slice(0, 0, outChannels, 1).slice(1, 0, inChannels, 1);
+}

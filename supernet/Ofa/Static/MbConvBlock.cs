@@ -1,0 +1,71 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasPrune.Supernet.Ofa.Static;
+
+/// <summary>
+/// A static MBConv block (the OFA reference's MBConvLayer): [1x1 expand conv, BN, act] (absent when the
+/// expand ratio is 1), depthwise kxk conv, BN, act, [SE], 1x1 project conv, BN, + input when
+/// <see cref="MbConvShape.Residual"/>. All convs are bias-free; "same" padding.
+/// </summary>
+public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d? _expandConv;
+    private readonly BatchNorm2d? _expandBn;
+    private readonly Conv2d _depthwiseConv;
+    private readonly BatchNorm2d _depthwiseBn;
+    private readonly SqueezeExcite? _se;
+    private readonly Conv2d _projectConv;
+    private readonly BatchNorm2d _projectBn;
+    private readonly Activation _activation;
+
+    public MbConvBlock(MbConvShape shape, double bnMomentum, double bnEps) : base("mbconv")
+    {
+        if (!shape.HasExpansion && shape.Middle != shape.In)
+            throw new ArgumentException($"an MBConv block without expansion needs middle == in, got {shape.Middle} and {shape.In}");
+        Shape = shape;
+        (int inChannels, int middle, int outChannels, int kernel, int stride) = (shape.In, shape.Middle, shape.Out, shape.Kernel, shape.Stride);
+        _activation = shape.Activation;
+        if (shape.HasExpansion)
+        {
+            _expandConv = nn.Conv2d(inChannels, middle, 1, bias: false);
+            _expandBn = nn.BatchNorm2d(middle, bnEps, bnMomentum);
+            register_module("expand_conv", _expandConv);
+            register_module("expand_bn", _expandBn);
+        }
+        _depthwiseConv = nn.Conv2d(middle, middle, kernel, stride: stride, padding: kernel / 2, groups: middle, bias: false);
+        _depthwiseBn = nn.BatchNorm2d(middle, bnEps, bnMomentum);
+        register_module("depthwise_conv", _depthwiseConv);
+        register_module("depthwise_bn", _depthwiseBn);
+        if (shape.Squeeze is int sq)
+        {
+            _se = new SqueezeExcite(middle, sq);
+            register_module("se", _se);
+        }
+        _projectConv = nn.Conv2d(middle, outChannels, 1, bias: false);
+        _projectBn = nn.BatchNorm2d(outChannels, bnEps, bnMomentum);
+        register_module("project_conv", _projectConv);
+        register_module("project_bn", _projectBn);
+    }
+
+    public MbConvShape Shape { get; }
+    public Conv2d? ExpandConv => _expandConv;
+    public BatchNorm2d? ExpandBn => _expandBn;
+    public Conv2d DepthwiseConv => _depthwiseConv;
+    public BatchNorm2d DepthwiseBn => _depthwiseBn;
+    public SqueezeExcite? Se => _se;
+    public Conv2d ProjectConv => _projectConv;
+    public BatchNorm2d ProjectBn => _projectBn;
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = x;
+        if (_expandConv is not null) y = ActivationFunctions.Apply(_activation, _expandBn!.forward(_expandConv.forward(y)));
+        y = ActivationFunctions.Apply(_activation, _depthwiseBn.forward(_depthwiseConv.forward(y)));
+        if (_se is not null) y = _se.forward(y);
+        y = _projectBn.forward(_projectConv.forward(y));
+        if (Shape.Residual) y = y.add_(x);
+        return y.MoveToOuterDisposeScope();
+    }
+}

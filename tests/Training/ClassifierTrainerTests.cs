@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Tests.TestSupport;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Loops;
+using NasPrune.Training.Runs;
+
+namespace NasPrune.Tests.Training;
+
+public sealed class ClassifierTrainerTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public void StoppingHalfWayAndResumingEqualsAnUninterruptedRun()
+    {
+        string data = TinyRun.WriteData(_temp);
+        RunConfig config = TinyRun.Config(data);      // 64 images / batch 16 = 4 steps an epoch, 8 steps in all
+        var straight = new RunDirectory(_temp.File("straight"));
+        Assert.Equal(TrainingOutcome.Completed, Train(config, straight, CancellationToken.None));
+
+        var resumed = new RunDirectory(_temp.File("resumed"));
+        using (var stop = new CancellationTokenSource())
+        {
+            var progress = new StopAt(3, stop);         // mid-epoch: not at a checkpoint the epoch end writes anyway
+            var outcome = new ClassifierTrainer(config, resumed, NullLogger.Instance, progress).Run(stop.Token);
+            Assert.Equal(TrainingOutcome.Stopped, outcome);
+        }
+        Assert.False(File.Exists(resumed.Model));
+        Assert.Equal(TrainingOutcome.Completed, Train(config, resumed, CancellationToken.None));
+
+        using LoadedArchive a = TensorArchive.Read(straight.Model);
+        using LoadedArchive b = TensorArchive.Read(resumed.Model);
+        Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
+        foreach (var (name, tensor) in a.Tensors)
+            TensorAssert.Close(tensor, b[name], 1e-6, name);
+
+        var rowsA = MetricsLog.Read(straight.Metrics).Select(r => (r.Step, r.Phase, Math.Round(r.Loss, 5))).ToList();
+        var rowsB = MetricsLog.Read(resumed.Metrics).Select(r => (r.Step, r.Phase, Math.Round(r.Loss, 5))).ToList();
+        Assert.Equal(rowsA, rowsB);
+    }
+
+    [Fact]
+    public void DamagedNewestCheckpointFallsBackToThePreviousOne()
+    {
+        string data = TinyRun.WriteData(_temp);
+        RunConfig config = TinyRun.Config(data, epochs: 3);
+        var run = new RunDirectory(_temp.File("run"));
+        using (var stop = new CancellationTokenSource())
+            new ClassifierTrainer(config, run, NullLogger.Instance, new StopAt(9, stop)).Run(stop.Token);
+        string[] files = Directory.GetFiles(run.Checkpoints, "*.npta").Order().ToArray();
+        Assert.Equal(["ckpt-000000008.npta", "ckpt-000000009.npta"], files.Select(Path.GetFileName));
+
+        byte[] bytes = File.ReadAllBytes(files[^1]);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(files[^1], bytes);
+
+        var logger = new ListLogger();
+        Assert.Equal(TrainingOutcome.Completed, new ClassifierTrainer(config, run, logger).Run(CancellationToken.None));
+        Assert.Contains(logger.Lines, l => l.Contains("ckpt-000000009.npta") && l.Contains("damaged"));
+        Assert.Contains(logger.Lines, l => l.Contains("starting at step 8"));
+    }
+
+    [Fact]
+    public void ResumingWithADifferentConfigIsRefusedNamingTheField()
+    {
+        string data = TinyRun.WriteData(_temp);
+        RunConfig config = TinyRun.Config(data, epochs: 1);
+        var run = new RunDirectory(_temp.File("run"));
+        Train(config, run, CancellationToken.None);
+        var changed = config with { Training = config.Training with { Lr = 0.2 } };
+        var e = Assert.Throws<RunMismatchException>(() => Train(changed, run, CancellationToken.None));
+        Assert.Contains("training.lr", e.Message);
+        // Operational fields may change on resume.
+        Assert.Equal(TrainingOutcome.Completed, Train(config with { Threads = 2, LogEverySteps = 3 }, run, CancellationToken.None));
+    }
+
+    [Fact]
+    public void MissingDataWritesNothingToTheRunDirectory()
+    {
+        RunConfig config = TinyRun.Config(_temp.File("nowhere"));
+        var run = new RunDirectory(_temp.File("run"));
+        var e = Assert.Throws<NasPrune.Training.Data.DatasetException>(() => Train(config, run, CancellationToken.None));
+        Assert.Contains("nowhere", e.Message);
+        Assert.False(Directory.Exists(run.Root));
+    }
+
+    private static TrainingOutcome Train(RunConfig config, RunDirectory run, CancellationToken token) =>
+        new ClassifierTrainer(config, run, NullLogger.Instance).Run(token);
+
+    /// <summary>Asks the trainer to stop once it reports <paramref name="step"/>.</summary>
+    private sealed class StopAt(long step, CancellationTokenSource source) : ITrainingProgress
+    {
+        public void Report(TrainingProgress progress)
+        {
+            if (progress.Step >= step) source.Cancel();
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NasPrune.Training.Configuration;
+
+/// <summary>SGD with Nesterov momentum, linear warm-up then cosine decay per step, label smoothing.</summary>
+public sealed record OptimizationConfig
+{
+    [Range(1, 100_000)]
+    public int Epochs { get; init; } = 30;
+
+    [Range(1, 65_536)]
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Peak learning rate (reached after warm-up).</summary>
+    [Range(1e-8, 10.0)]
+    public double Lr { get; init; } = 0.1;
+
+    [Range(0.0, 0.999)]
+    public double Momentum { get; init; } = 0.9;
+
+    public bool Nesterov { get; init; } = true;
+
+    /// <summary>L2 weight decay on conv and linear weights only (not on BatchNorm parameters or biases).</summary>
+    [Range(0.0, 1.0)]
+    public double WeightDecay { get; init; } = 5e-4;
+
+    [Range(0.0, 1000.0)]
+    public double WarmupEpochs { get; init; } = 1;
+
+    [Range(0.0, 0.999)]
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    [Range(1, 65_536)]
+    public int EvalBatchSize { get; init; } = 1000;
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NasPrune.Training.Configuration;
+
+/// <summary>
+/// The run's config as stored in its run directory (camelCase JSON), and the check that a resumed run
+/// uses the config it started with. Fields that do not change the numbers (device, threads, log and
+/// checkpoint cadence) may differ on resume.
+/// </summary>
+public static class RunConfigJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
+
+    private static readonly string[] OperationalFields = ["device", "threads", "logEverySteps", "checkpoints"];
+
+    public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, Options);
+
+    public static RunConfig Deserialize(string json, string source) =>
+        JsonSerializer.Deserialize<RunConfig>(json, Options) ?? throw new InvalidDataException($"{source}: empty config");
+
+    /// <summary>The first field (dotted path) whose value differs between the two configs, ignoring operational fields; null if none.</summary>
+    public static string? FirstDifference(RunConfig stored, RunConfig current)
+    {
+        JsonObject a = Comparable(stored), b = Comparable(current);
+        return FirstDifference(a, b, "");
+    }
+
+    private static JsonObject Comparable(RunConfig config)
+    {
+        JsonObject node = JsonSerializer.SerializeToNode(config, Options)!.AsObject();
+        foreach (string field in OperationalFields) node.Remove(field);
+        return node;
+    }
+
+    private static string? FirstDifference(JsonNode? a, JsonNode? b, string path)
+    {
+        if (a is JsonObject oa && b is JsonObject ob)
+        {
+            foreach (string key in oa.Select(kv => kv.Key).Union(ob.Select(kv => kv.Key)))
+            {
+                string? found = FirstDifference(oa[key], ob[key], path.Length == 0 ? key : $"{path}.{key}");
+                if (found is not null) return found;
+            }
+            return null;
+        }
+        return JsonNode.DeepEquals(a, b) ? null : $"{path}: {a?.ToJsonString() ?? "null"} then, {b?.ToJsonString() ?? "null"} now";
+    }
+}

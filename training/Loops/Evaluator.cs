@@ -1,0 +1,43 @@
+using NasPrune.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Training.Loops;
+
+/// <summary>Evaluates a classifier on a split in eval mode, without gradients, one dispose scope per batch.</summary>
+public static class Evaluator
+{
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, Normalization normalization,
+        int batchSize, Device device)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        var loader = new BatchLoader(data, batchSize, normalization, augmentation: null, shuffle: false, dropLast: false, seed: 0);
+        double lossSum = 0, top1 = 0, top5 = 0;
+        int seen = 0;
+        using (no_grad())
+        {
+            for (int b = 0; b < loader.BatchesPerEpoch; b++)
+            {
+                using var scope = NewDisposeScope();
+                Batch batch = loader.GetBatch(0, b, device);
+                Tensor logits = model.forward(batch.Images);
+                lossSum += F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+                (top1, top5) = (top1 + CountCorrect(logits, batch.Labels, 1), top5 + CountCorrect(logits, batch.Labels, 5));
+                seen += batch.Count;
+            }
+        }
+        if (wasTraining) model.train();
+        return new EvaluationResult(lossSum / seen, 100.0 * top1 / seen, 100.0 * top5 / seen, seen);
+    }
+
+    /// <summary>How many rows have their label among the k highest logits.</summary>
+    public static long CountCorrect(Tensor logits, Tensor labels, int k)
+    {
+        using var scope = NewDisposeScope();
+        k = Math.Min(k, (int)logits.shape[1]);
+        Tensor top = logits.topk(k, dim: 1).Item2;
+        return top.eq(labels.unsqueeze(1)).any(dim: 1).sum().item<long>();
+    }
+}

@@ -1,0 +1,83 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasPrune.Training.Optimization;
+
+/// <summary>
+/// SGD with (Nesterov) momentum and decoupled parameter groups, written out so that its whole state
+/// (one momentum buffer per parameter) can be checkpointed and restored bit-exactly by name.
+/// Same update as torch.optim.SGD with dampening 0:
+/// d = g + wd * p; b = mu * b + d; d = nesterov ? d + mu * b : b; p -= lr * d.
+/// Weight decay applies only to parameters with more than one dimension (conv and linear weights),
+/// not to BatchNorm parameters or biases.
+/// </summary>
+public sealed class SgdOptimizer : IDisposable
+{
+    private readonly List<Entry> _entries;
+    private readonly double _momentum;
+    private readonly bool _nesterov;
+
+    private sealed record Entry(string Name, Parameter Parameter, Tensor Buffer, double WeightDecay);
+
+    public SgdOptimizer(IEnumerable<(string Name, Parameter Parameter)> parameters, double momentum, bool nesterov, double weightDecay)
+    {
+        if (nesterov && momentum <= 0) throw new ArgumentException("Nesterov momentum needs momentum > 0");
+        _momentum = momentum;
+        _nesterov = nesterov;
+        _entries = parameters
+            .Where(p => p.Parameter.requires_grad)
+            .Select(p => new Entry(p.Name, p.Parameter, zeros_like(p.Parameter).DetachFromDisposeScope(), p.Parameter.dim() > 1 ? weightDecay : 0.0))
+            .ToList();
+    }
+
+    public int ParameterCount => _entries.Count;
+
+    /// <summary>Parameters that get weight decay (for logs and tests).</summary>
+    public IEnumerable<string> DecayedParameters => _entries.Where(e => e.WeightDecay > 0).Select(e => e.Name);
+
+    public void ZeroGrad()
+    {
+        foreach (Entry e in _entries) e.Parameter.grad?.zero_();
+    }
+
+    public void Step(double lr)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (Entry e in _entries)
+        {
+            Tensor? grad = e.Parameter.grad;
+            if (grad is null) continue;
+            Tensor d = e.WeightDecay > 0 ? grad.add(e.Parameter, alpha: e.WeightDecay) : grad;
+            if (_momentum > 0)
+            {
+                e.Buffer.mul_(_momentum).add_(d);
+                d = _nesterov ? d.add(e.Buffer, alpha: _momentum) : e.Buffer;
+            }
+            e.Parameter.add_(d, alpha: -lr);
+        }
+    }
+
+    /// <summary>Momentum buffers named "momentum.{parameter name}".</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> State() =>
+        _entries.Select(e => new KeyValuePair<string, Tensor>($"momentum.{e.Name}", e.Buffer));
+
+    /// <summary>Restores the buffers written by <see cref="State"/>; every buffer must be present with its shape.</summary>
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, string prefix, string source)
+    {
+        foreach (Entry e in _entries)
+        {
+            string key = $"{prefix}momentum.{e.Name}";
+            if (!tensors.TryGetValue(key, out Tensor? value) || !value.shape.SequenceEqual(e.Buffer.shape))
+                throw new InvalidDataException($"{source}: optimiser state '{key}' is missing or has the wrong shape");
+        }
+        using var noGrad = no_grad();
+        foreach (Entry e in _entries) e.Buffer.copy_(tensors[$"{prefix}momentum.{e.Name}"]);
+    }
+
+    public void Dispose()
+    {
+        foreach (Entry e in _entries) e.Buffer.Dispose();
+    }
+}
