@@ -71,9 +71,10 @@ public static class IdxReader
     private static int[] Header(byte[] data, string path, int magic, string kind, int dimensions)
     {
         int headerLength = 4 + 4 * dimensions;
-        if (data.Length < headerLength) throw new DatasetException($"{path}: truncated IDX header ({data.Length} bytes, expected at least {headerLength})");
+        if (data.Length < 4) throw new DatasetException($"{path}: truncated IDX header ({data.Length} bytes)");
         int found = BinaryPrimitives.ReadInt32BigEndian(data);
         if (found != magic) throw new DatasetException($"{path}: bad IDX magic 0x{found:x8}, expected 0x{magic:x8} ({kind})");
+        if (data.Length < headerLength) throw new DatasetException($"{path}: truncated IDX header ({data.Length} bytes, expected at least {headerLength})");
         var dims = new int[dimensions];
         for (int d = 0; d < dimensions; d++)
         {

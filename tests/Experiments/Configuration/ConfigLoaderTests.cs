@@ -1,0 +1,107 @@
+using System.ComponentModel.DataAnnotations;
+using NasPrune.Experiments.Configuration;
+using NasPrune.Tests.TestSupport;
+using NasPrune.Training.Configuration;
+
+namespace NasPrune.Tests.Experiments.Configuration;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public enum Mode { Fast, Careful }
+
+    public sealed record Item
+    {
+        [Range(1, 10)]
+        public int Epochs { get; init; } = 1;
+        public string Name { get; init; } = "";
+    }
+
+    public sealed record Sample
+    {
+        public Mode Mode { get; init; } = Mode.Fast;
+        public double? Optional { get; init; }
+        public IReadOnlyList<Item> Items { get; init; } = [];
+        public IReadOnlyList<int> Numbers { get; init; } = [1, 2];
+    }
+
+    [Fact]
+    public void BindsNestedListsEnumsAndKeepsDefaults()
+    {
+        var s = ConfigLoader.LoadFromJson<Sample>("""{ "mode": "CAREFUL", "items": [ { "epochs": 3 }, { "name": "b" } ] }""");
+        Assert.Equal(Mode.Careful, s.Mode);
+        Assert.Null(s.Optional);
+        Assert.Equal([3, 1], s.Items.Select(i => i.Epochs));
+        Assert.Equal("b", s.Items[1].Name);
+        Assert.Equal([1, 2], s.Numbers);
+    }
+
+    [Fact]
+    public void TheShippedConfigsAreValid()
+    {
+        string configs = Path.Combine(AppContext.BaseDirectory, "configs");
+        string[] files = Directory.GetFiles(configs, "fmnist-resnet*.json");
+        Assert.NotEmpty(files);
+        foreach (string file in files) Assert.True(ConfigLoader.Load<RunConfig>(file, environmentPrefix: null).Training.Epochs > 0);
+    }
+
+    [Theory]
+    [InlineData("""{ "training": { "epocs": 3 } }""", "unknown field 'training.epocs'", "allowed fields of 'training'", "epochs")]
+    [InlineData("""{ "training": { "epochs": "ten" } }""", "'training.epochs' must be an integer", "ten")]
+    [InlineData("""{ "training": { "epochs": 0 } }""", "'training.epochs' must be in [1, 100000], got 0")]
+    [InlineData("""{ "data": { "dataset": "mnist" } }""", "'data.dataset' must be one of: fashion-mnist, cifar10", "mnist")]
+    [InlineData("""{ "data": { "augment": "maybe" } }""", "'data.augment' must be true or false")]
+    [InlineData("""{ "model": 3 }""", "'model' must be an object")]
+    public void BadValuesGiveOneLineNamingTheField(string json, params string[] expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<RunConfig>(json));
+        Assert.DoesNotContain('\n', e.Message);
+        foreach (string part in expected) Assert.Contains(part, e.Message);
+    }
+
+    [Fact]
+    public void EnumErrorsListTheNames()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<Sample>("""{ "mode": "slow" }"""));
+        Assert.Contains("one of: fast, careful", e.Message);
+    }
+
+    [Fact]
+    public void MalformedJsonNamesTheLine()
+    {
+        string path = _temp.File("bad.json");
+        File.WriteAllText(path, "{\n  \"seed\": 1,\n  \"name\": \n}");
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(path));
+        Assert.Contains("line 4", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsNamed()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(_temp.File("none.json")));
+        Assert.Contains("none.json", e.Message);
+    }
+
+    [Fact]
+    public void EnvironmentOverridesTheFile()
+    {
+        string path = _temp.File("c.json");
+        File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
+        const string variable = "NASPRUNE_TEST_OVERRIDE_training__epochs";
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, "7");
+            Assert.Equal(7, ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_").Training.Epochs);
+            Environment.SetEnvironmentVariable(variable, "0");
+            Assert.Contains("training.epochs", Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_")).Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
