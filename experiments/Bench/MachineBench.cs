@@ -56,7 +56,7 @@ public static class MachineBench
         return Timing.MedianSeconds(() =>
         {
             using var step = NewDisposeScope();
-            Tensor loss = F.cross_entropy(model.forward(x), y, label_smoothing: 0.1);
+            Tensor loss = F.cross_entropy(model.call(x), y, label_smoothing: 0.1);
             optimizer.ZeroGrad();
             loss.backward();
             optimizer.Step(0.01);
@@ -73,7 +73,7 @@ public static class MachineBench
         return Timing.MedianSeconds(() =>
         {
             using var step = NewDisposeScope();
-            model.forward(x).sum().item<float>();
+            model.call(x).sum().item<float>();
         }, warmup: 3, repeats);
     }
 }

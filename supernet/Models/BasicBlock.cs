@@ -35,9 +35,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(bn1.forward(conv1.forward(x)), inplace: true);
-        y = bn2.forward(conv2.forward(y));
-        Tensor identity = shortcut is null ? x : shortcut.forward(x);
+        Tensor y = F.relu(bn1.call(conv1.call(x)), inplace: true);
+        y = bn2.call(conv2.call(y));
+        Tensor identity = shortcut is null ? x : shortcut.call(x);
         return F.relu(y.add_(identity), inplace: true).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,17 +45,17 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(stemBn.forward(stem.forward(x)), inplace: true);
-        y = stages.forward(y);
+        Tensor y = F.relu(stemBn.call(stem.call(x)), inplace: true);
+        y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
-        return classifier.forward(y).MoveToOuterDisposeScope();
+        return classifier.call(y).MoveToOuterDisposeScope();
     }
 
     /// <summary>Kaiming-normal (fan-out) conv weights, BN weight 1 and bias 0, PyTorch's default for the linear layer.</summary>
     private void Initialize()
     {
         using var noGrad = no_grad();
-        foreach (var (_, module) in named_modules())
+        foreach (nn.Module module in ModuleTree.All<nn.Module>(this))
         {
             switch (module)
             {

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ public static class BnRecalibration
 {
     public static void Recalibrate(nn.Module<Tensor, Tensor> model, IEnumerable<Tensor> batches)
     {
-        var norms = model.modules().OfType<BatchNorm2d>().ToList();
+        var norms = ModuleTree.All<BatchNorm2d>(model);
         if (norms.Count == 0) return;
         var sums = norms.ToDictionary(bn => bn, _ => (Mean: (Tensor?)null, Var: (Tensor?)null));
         var trackedBefore = norms.ToDictionary(bn => bn, bn => bn.num_batches_tracked!.clone().DetachFromDisposeScope());
@@ -39,7 +40,7 @@ public static class BnRecalibration
             foreach (Tensor batch in batches)
             {
                 using var scope = NewDisposeScope();
-                model.forward(batch);
+                model.call(batch);
                 images += batch.shape[0];
             }
         }

@@ -1,4 +1,5 @@
 using NasPrune.Supernet.Ofa.Elastic;
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ public static class OfaInit
     public static void Apply(nn.Module network)
     {
         using var noGrad = no_grad();
-        foreach (var (_, module) in network.named_modules())
+        foreach (nn.Module module in ModuleTree.All<nn.Module>(network))
         {
             switch (module)
             {

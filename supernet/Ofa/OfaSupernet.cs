@@ -77,16 +77,16 @@ public sealed class OfaSupernet : nn.Module<Tensor, Tensor>
         if (!ReferenceEquals(config.Space, Space) && !config.Space.Equals(Space))
             throw new ArgumentException("sub-network config belongs to another search space");
         using var scope = NewDisposeScope();
-        Tensor y = F.hardswish(_stemBn.forward(_stemConv.forward(x)));
-        y = _firstBlock.forward(y);
+        Tensor y = F.hardswish(_stemBn.call(_stemConv.call(x)));
+        y = _firstBlock.call(y);
         for (int s = 0; s < Space.StageCount; s++)
             for (int b = 0; b < config.Depths[s]; b++)
                 y = Block(s, b).Forward(y, config.Kernel(s, b), config.Expand(s, b));
-        y = F.hardswish(_finalExpandBn.forward(_finalExpandConv.forward(y)));
+        y = F.hardswish(_finalExpandBn.call(_finalExpandConv.call(y)));
         y = y.mean([2, 3], keepdim: true);
-        y = F.hardswish(_featureMixConv.forward(y)).flatten(1);
+        y = F.hardswish(_featureMixConv.call(y)).flatten(1);
         y = F.dropout(y, Space.Dropout, training);
-        return _classifier.forward(y).MoveToOuterDisposeScope();
+        return _classifier.call(y).MoveToOuterDisposeScope();
     }
 
     /// <summary>The fixed first block: expand ratio 1 (no expansion conv), k3, stride 1, ReLU, no SE, identity shortcut.</summary>

@@ -114,7 +114,7 @@ public sealed class ClassifierTrainer(RunConfig config, RunDirectory run, ILogge
         using var scope = NewDisposeScope();
         manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, (ulong)step, 0x5EED) >> 1));
         Batch batch = loader.GetBatch(epoch, batchIndex, device);
-        Tensor logits = model.forward(batch.Images);
+        Tensor logits = model.call(batch.Images);
         Tensor loss = F.cross_entropy(logits, batch.Labels, label_smoothing: config.Training.LabelSmoothing);
         optimizer.ZeroGrad();
         loss.backward();

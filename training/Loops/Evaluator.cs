@@ -22,7 +22,7 @@ public static class Evaluator
             {
                 using var scope = NewDisposeScope();
                 Batch batch = loader.GetBatch(0, b, device);
-                Tensor logits = model.forward(batch.Images);
+                Tensor logits = model.call(batch.Images);
                 lossSum += F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 (top1, top5) = (top1 + CountCorrect(logits, batch.Labels, 1), top5 + CountCorrect(logits, batch.Labels, 5));
                 seen += batch.Count;

@@ -30,7 +30,7 @@ public sealed class ElasticBatchNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         int c = (int)x.shape[1];
-        if (c == MaxChannels) return _bn.forward(x);
+        if (c == MaxChannels) return _bn.call(x);
         return F.batch_norm(x, _bn.running_mean!.slice(0, 0, c, 1), _bn.running_var!.slice(0, 0, c, 1),
             _bn.weight!.slice(0, 0, c, 1), _bn.bias!.slice(0, 0, c, 1), training, _momentum, _eps);
     }

@@ -76,10 +76,10 @@ public sealed class ElasticMbBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         int middle = Middle(expand);
-        Tensor y = ActivationFunctions.Apply(Activation, _expandBn.forward(_expandConv.Forward(x, middle)));
-        y = ActivationFunctions.Apply(Activation, _depthwiseBn.forward(_depthwiseConv.Forward(y, kernel)));
-        if (_se is not null) y = _se.forward(y);
-        y = _projectBn.forward(_projectConv.Forward(y, Out));
+        Tensor y = ActivationFunctions.Apply(Activation, _expandBn.call(_expandConv.Forward(x, middle)));
+        y = ActivationFunctions.Apply(Activation, _depthwiseBn.call(_depthwiseConv.Forward(y, kernel)));
+        if (_se is not null) y = _se.call(y);
+        y = _projectBn.call(_projectConv.Forward(y, Out));
         if (Residual) y = y.add_(x);
         return y.MoveToOuterDisposeScope();
     }

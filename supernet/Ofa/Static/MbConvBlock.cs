@@ -61,10 +61,10 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor y = x;
-        if (_expandConv is not null) y = ActivationFunctions.Apply(_activation, _expandBn!.forward(_expandConv.forward(y)));
-        y = ActivationFunctions.Apply(_activation, _depthwiseBn.forward(_depthwiseConv.forward(y)));
-        if (_se is not null) y = _se.forward(y);
-        y = _projectBn.forward(_projectConv.forward(y));
+        if (_expandConv is not null) y = ActivationFunctions.Apply(_activation, _expandBn!.call(_expandConv.call(y)));
+        y = ActivationFunctions.Apply(_activation, _depthwiseBn.call(_depthwiseConv.call(y)));
+        if (_se is not null) y = _se.call(y);
+        y = _projectBn.call(_projectConv.call(y));
         if (Shape.Residual) y = y.add_(x);
         return y.MoveToOuterDisposeScope();
     }

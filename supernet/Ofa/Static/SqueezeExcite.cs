@@ -25,7 +25,7 @@ public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor y = x.mean([2, 3], keepdim: true);
-        y = F.hardsigmoid(_expand.forward(F.relu(_reduce.forward(y))));
+        y = F.hardsigmoid(_expand.call(F.relu(_reduce.call(y))));
         return x.mul(y).MoveToOuterDisposeScope();
     }
 }

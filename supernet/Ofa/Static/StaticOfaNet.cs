@@ -69,13 +69,13 @@ public sealed class StaticOfaNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.hardswish(_stemBn.forward(_stemConv.forward(x)));
-        y = _firstBlock.forward(y);
-        foreach (MbConvBlock block in _blocks) y = block.forward(y);
-        y = F.hardswish(_finalExpandBn.forward(_finalExpandConv.forward(y)));
+        Tensor y = F.hardswish(_stemBn.call(_stemConv.call(x)));
+        y = _firstBlock.call(y);
+        foreach (MbConvBlock block in _blocks) y = block.call(y);
+        y = F.hardswish(_finalExpandBn.call(_finalExpandConv.call(y)));
         y = y.mean([2, 3], keepdim: true);
-        y = F.hardswish(_featureMixConv.forward(y)).flatten(1);
+        y = F.hardswish(_featureMixConv.call(y)).flatten(1);
         y = F.dropout(y, _dropout, training);
-        return _classifier.forward(y).MoveToOuterDisposeScope();
+        return _classifier.call(y).MoveToOuterDisposeScope();
     }
 }
