@@ -8,6 +8,8 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     EvalCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    ExportCommand.Create(),
+    SupernetCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

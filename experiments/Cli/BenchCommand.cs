@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NasPrune.Experiments.Bench;
+using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Runtime;
 using Spectre.Console;
 
@@ -16,6 +17,7 @@ public static class BenchCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Measure this machine and the training step; write CSV") { output, batch, repeats, device, threads };
+        command.Subcommands.Add(CreateSupernet());
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device) ?? "cpu");
@@ -25,6 +27,29 @@ public static class BenchCommand
             var rows = MachineBench.Run(torchDevice, parse.GetValue(batch), matmulSize: 2048, parse.GetValue(repeats));
             BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
             Print(rows, $"threads {TorchSetup.Threads}, device {torchDevice.type}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>nasprune bench supernet</c>: the peer benchmark's figures (training speed, in-supernet vs extracted latency).</summary>
+    private static Command CreateSupernet()
+    {
+        var output = new Option<FileInfo>("--out") { Description = "CSV to write", DefaultValueFactory = _ => new FileInfo("bench-supernet.csv") };
+        var supernet = new Option<FileInfo?>("--supernet") { Description = "supernet file (default: a fresh width-0.5 supernet)" };
+        var batch = new Option<int>("--batch") { Description = "training / large eval batch", DefaultValueFactory = _ => 128 };
+        var repeats = new Option<int>("--repeats") { Description = "timed repetitions (median reported)", DefaultValueFactory = _ => 10 };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var command = new Command("supernet", "In-supernet vs extracted latency and supernet training speed; write CSV") { output, supernet, batch, repeats, device, threads };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            using var context = new CommandContext("bench", parse.GetValue(device), parse.GetValue(threads));
+            FileInfo? file = parse.GetValue(supernet);
+            using OfaSupernet net = file is null ? new OfaSupernet(OfaSearchSpace.Default(0.5)) : SupernetFile.Read(file.FullName).Supernet;
+            var rows = SupernetBench.Run(net, context.Device, parse.GetValue(batch), parse.GetValue(repeats));
+            BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
+            Print(rows, $"supernet {net.Space.Name} width {net.Space.WidthMultiplier}, threads {TorchSetup.Threads}");
             return 0;
         }));
         return command;

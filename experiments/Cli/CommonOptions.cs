@@ -9,6 +9,9 @@ public static class CommonOptions
 
     public static Option<int?> Threads() => new("--threads") { Description = "libtorch intra-op threads (overrides the config)" };
 
+    public static Option<string?> DataRoot() =>
+        new("--data-root") { Description = "Fashion-MNIST folder (default: $NASPRUNE_DATA, then /usr/share/datasets/fashion-mnist)" };
+
     public static Option<DirectoryInfo> RunDir(bool required) =>
         new("--run-dir") { Description = "run directory (rerunning on it resumes)", Required = required };
 }

@@ -37,11 +37,14 @@ public static class BnRecalibration
         {
             model.train();
             using var noGrad = no_grad();
-            foreach (Tensor batch in batches)
+            // The scope opens before MoveNext, so a lazily created batch is disposed with its step.
+            using IEnumerator<Tensor> batch = batches.GetEnumerator();
+            while (true)
             {
                 using var scope = NewDisposeScope();
-                model.call(batch);
-                images += batch.shape[0];
+                if (!batch.MoveNext()) break;
+                model.call(batch.Current);
+                images += batch.Current.shape[0];
             }
         }
         finally

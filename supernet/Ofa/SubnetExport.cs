@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NasPrune.Supernet.Ofa;
 
@@ -14,6 +16,9 @@ public static class SubnetExport
 {
     public const string ArchFile = "arch.json";
     public const string WeightsFile = "weights.npta";
+
+    /// <summary>A fixed probe input and the logits the exporting process computed for it.</summary>
+    public const string CheckFile = "check.npta";
     private const string Format = "nasprune-ofa-subnet/1";
 
     public static void Write(string directory, StaticOfaNet net, JsonObject? input = null, JsonObject? provenance = null)
@@ -37,6 +42,39 @@ public static class SubnetExport
         arch["input"]!["channels"] = config.Space.InputChannels;
         arch["input"]!["resolution"] = config.Resolution;
         AtomicFile.WriteAllText(Path.Combine(directory, ArchFile), arch.ToJsonString(OfaSearchSpace.JsonOptions));
+        WriteCheck(directory, net);
+    }
+
+    /// <summary>
+    /// True when the model, run on the probe input stored at export, gives bit-identical logits to the
+    /// exporting process. False means a different build, library or device computes differently.
+    /// </summary>
+    public static bool ReproducesExport(string directory, StaticOfaNet net)
+    {
+        using LoadedArchive check = TensorArchive.Read(Path.Combine(directory, CheckFile));
+        using var scope = torch.NewDisposeScope();
+        Tensor logits = Logits(net, check["input"]);
+        return logits.dtype == check["logits"].dtype && logits.eq(check["logits"]).all().item<bool>();
+    }
+
+    private static void WriteCheck(string directory, StaticOfaNet net)
+    {
+        using var scope = torch.NewDisposeScope();
+        SubnetConfig config = net.Config;
+        var generator = new torch.Generator(0);
+        Tensor input = torch.randn([4, config.Space.InputChannels, config.Resolution, config.Resolution], generator: generator);
+        TensorArchive.Write(Path.Combine(directory, CheckFile),
+            [KeyValuePair.Create("input", input), KeyValuePair.Create("logits", Logits(net, input))]);
+    }
+
+    private static Tensor Logits(StaticOfaNet net, Tensor input)
+    {
+        bool wasTraining = net.training;
+        net.eval();
+        using var noGrad = torch.no_grad();
+        Tensor logits = net.call(input.to(net.parameters().First().device)).cpu();
+        net.train(wasTraining);
+        return logits;
     }
 
     /// <summary>Reads arch.json and rebuilds the static model with its weights (CPU, eval mode).</summary>

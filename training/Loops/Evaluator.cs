@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Ofa;
 using NasPrune.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,8 +9,9 @@ namespace NasPrune.Training.Loops;
 /// <summary>Evaluates a classifier on a split in eval mode, without gradients, one dispose scope per batch.</summary>
 public static class Evaluator
 {
+    /// <param name="resolution">When set, batches are resized (bilinear) to this size first: elastic-resolution sub-networks.</param>
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, Normalization normalization,
-        int batchSize, Device device)
+        int batchSize, Device device, int? resolution = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -22,7 +24,8 @@ public static class Evaluator
             {
                 using var scope = NewDisposeScope();
                 Batch batch = loader.GetBatch(0, b, device);
-                Tensor logits = model.call(batch.Images);
+                Tensor images = resolution is int size ? OfaInput.Resize(batch.Images, size) : batch.Images;
+                Tensor logits = model.call(images);
                 lossSum += F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 (top1, top5) = (top1 + CountCorrect(logits, batch.Labels, 1), top5 + CountCorrect(logits, batch.Labels, 5));
                 seen += batch.Count;

@@ -1,0 +1,78 @@
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Tests.Supernet.Ofa;
+using NasPrune.Tests.TestSupport;
+
+namespace NasPrune.Tests.Experiments;
+
+/// <summary>Export in one process, load and evaluate in another, without the supernet.</summary>
+public sealed class ExportCommandProcessTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public void AnExportedSubnetworkReproducesItsLogitsInANewProcess()
+    {
+        var (supernet, data) = Prepare();
+        string arch = SubnetSampler.Sample(TinySpace.Space, 21).ToString();
+        string output = _temp.File("subnet");
+
+        var (code, text) = NasPruneProcess.Run("export", "--supernet", supernet, "--arch", arch, "--out", output,
+            "--recalibrate", "40", "--measure", "--data-root", data, "--threads", "1");
+        Assert.True(code == 0, text);
+        Assert.True(File.Exists(Path.Combine(output, SubnetExport.ArchFile)));
+
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--threads", "1");
+        Assert.True(code == 0, text);
+        Assert.Contains("bit-identical", text);
+        Assert.Contains(arch, text);
+    }
+
+    [Fact]
+    public void DamagedOrForeignWeightsAreRefusedWithOneLine()
+    {
+        var (supernet, data) = Prepare();
+        string a = _temp.File("a"), b = _temp.File("b");
+        Assert.Equal(0, NasPruneProcess.Run("export", "--supernet", supernet, "--arch", SubnetConfig.Largest(TinySpace.Space).ToString(), "--out", a).ExitCode);
+        Assert.Equal(0, NasPruneProcess.Run("export", "--supernet", supernet, "--arch", SubnetConfig.Smallest(TinySpace.Space).ToString(), "--out", b).ExitCode);
+
+        // Weights of another architecture (with their own valid checksum) in a's directory.
+        foreach (string file in new[] { SubnetExport.WeightsFile, SubnetExport.WeightsFile + AtomicFile.ChecksumSuffix })
+            File.Copy(Path.Combine(b, file), Path.Combine(a, file), overwrite: true);
+        var (code, text) = NasPruneProcess.Run("eval", "--model", a, "--data-root", data);
+        Assert.Equal(2, code);
+        Assert.Contains("weights.npta", text);
+        Assert.Single(text.Trim().Split('\n'));
+
+        // A flipped byte.
+        string weights = Path.Combine(b, SubnetExport.WeightsFile);
+        byte[] bytes = File.ReadAllBytes(weights);
+        bytes[^3] ^= 1;
+        File.WriteAllBytes(weights, bytes);
+        (code, text) = NasPruneProcess.Run("eval", "--model", b, "--data-root", data);
+        Assert.Equal(2, code);
+        Assert.Contains("weights.npta", text);
+    }
+
+    [Fact]
+    public void BadArchStringGivesOneLineNamingTheAllowedValues()
+    {
+        var (supernet, _) = Prepare();
+        var (code, text) = NasPruneProcess.Run("export", "--supernet", supernet, "--arch", "r30-k33.33.33.33.33-e33.33.33.33.33", "--out", _temp.File("x"));
+        Assert.Equal(2, code);
+        Assert.Contains("20, 24, 28, 32", text);
+        Assert.Single(text.Trim().Split('\n'));
+    }
+
+    private (string Supernet, string Data) Prepare()
+    {
+        string data = _temp.File("data");
+        SyntheticFashionMnist.Write(data, 10_050, 20);
+        string path = _temp.File("supernet.npta");
+        using var net = ExtractionTests.Perturbed(seed: 8);
+        SupernetFile.Write(path, net);
+        return (path, data);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
