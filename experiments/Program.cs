@@ -10,6 +10,7 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     BenchCommand.Create(),
     ExportCommand.Create(),
     SupernetCommand.Create(),
+    PlotCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NasPrune.Experiments.Configuration;
 using NasPrune.Experiments.Hosting;
+using NasPrune.Experiments.Reports;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Loops;
@@ -20,7 +21,7 @@ public static class TrainCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train as a resumable hosted job (SIGINT/SIGTERM checkpoint and exit 0)") { config, runDir, device, threads };
-        command.SetAction((parse, _) => CommandGuard.RunAsync(() =>
+        command.SetAction((parse, _) => CommandGuard.RunAsync(async () =>
         {
             RunConfig loaded = ConfigLoader.Load<RunConfig>(parse.GetRequiredValue(config).FullName);
             loaded = loaded with
@@ -31,9 +32,11 @@ public static class TrainCommand
             DeviceSelector.Parse(loaded.Device, "device");
             var run = new RunDirectory(parse.GetRequiredValue(runDir).FullName);
             run.Create();
-            return JobHost.RunAsync(run.Log, services => new ClassifierTrainingJob(loaded, run,
+            int code = await JobHost.RunAsync(run.Log, services => new ClassifierTrainingJob(loaded, run,
                 services.GetRequiredService<ILogger<ClassifierTrainer>>(),
                 ConsoleProgress.IsInteractive ? new ConsoleProgress() : null));
+            if (code == 0 && File.Exists(run.Result)) TrainingCurvesPlot.Write(run, loaded.Name);
+            return code;
         }));
         return command;
     }

@@ -52,8 +52,9 @@ public sealed class ElasticDepthwiseConv : nn.Module
     {
         int step = Array.IndexOf(_kernels, kernel);
         if (step < 0) throw new ArgumentException($"kernel {kernel} is not allowed; allowed: {string.Join(", ", _kernels.Order())}");
-        using var scope = NewDisposeScope();
         Tensor w = channels == _weight.shape[0] ? _weight : _weight.slice(0, 0, channels, 1);
+        if (step == 0) return w;
+        using var scope = NewDisposeScope();
         for (int i = 0; i < step; i++)
         {
             int next = _kernels[i + 1];

@@ -76,8 +76,8 @@ public sealed class ElasticMbBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         int middle = Middle(expand);
-        Tensor y = ActivationFunctions.Apply(Activation, _expandBn.call(_expandConv.Forward(x, middle)));
-        y = ActivationFunctions.Apply(Activation, _depthwiseBn.call(_depthwiseConv.Forward(y, kernel)));
+        Tensor y = ActivationFunctions.ApplyAfterNorm(Activation, _expandBn.call(_expandConv.Forward(x, middle)));
+        y = ActivationFunctions.ApplyAfterNorm(Activation, _depthwiseBn.call(_depthwiseConv.Forward(y, kernel)));
         if (_se is not null) y = _se.call(y);
         y = _projectBn.call(_projectConv.Forward(y, Out));
         if (Residual) y = y.add_(x);

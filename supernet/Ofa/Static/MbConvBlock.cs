@@ -61,8 +61,8 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor y = x;
-        if (_expandConv is not null) y = ActivationFunctions.Apply(_activation, _expandBn!.call(_expandConv.call(y)));
-        y = ActivationFunctions.Apply(_activation, _depthwiseBn.call(_depthwiseConv.call(y)));
+        if (_expandConv is not null) y = ActivationFunctions.ApplyAfterNorm(_activation, _expandBn!.call(_expandConv.call(y)));
+        y = ActivationFunctions.ApplyAfterNorm(_activation, _depthwiseBn.call(_depthwiseConv.call(y)));
         if (_se is not null) y = _se.call(y);
         y = _projectBn.call(_projectConv.call(y));
         if (Shape.Residual) y = y.add_(x);
