@@ -15,22 +15,24 @@ public sealed class ElasticBatchNorm : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d _bn;
     private readonly double _momentum;
     private readonly double _eps;
+    private readonly int _maxChannels;
 
     public ElasticBatchNorm(int maxChannels, double momentum, double eps) : base("bn")
     {
         _bn = nn.BatchNorm2d(maxChannels, eps, momentum);
         _momentum = momentum;
         _eps = eps;
+        _maxChannels = maxChannels;
         register_module("bn", _bn);
     }
 
     public BatchNorm2d Bn => _bn;
-    public int MaxChannels => (int)_bn.weight!.shape[0];
+    public int MaxChannels => _maxChannels;
 
     public override Tensor forward(Tensor x)
     {
-        int c = (int)x.shape[1];
-        if (c == MaxChannels) return _bn.call(x);
+        int c = (int)x.size(1);
+        if (c == _maxChannels) return _bn.call(x);
         return F.batch_norm(x, _bn.running_mean!.slice(0, 0, c, 1), _bn.running_var!.slice(0, 0, c, 1),
             _bn.weight!.slice(0, 0, c, 1), _bn.bias!.slice(0, 0, c, 1), training, _momentum, _eps);
     }

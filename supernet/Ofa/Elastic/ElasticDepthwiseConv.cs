@@ -17,11 +17,13 @@ public sealed class ElasticDepthwiseConv : nn.Module
     private readonly int[] _kernels;                  // descending, e.g. 7, 5, 3
     private readonly Parameter[] _transforms;          // _transforms[i] maps _kernels[i] -> _kernels[i + 1]
     private readonly int _stride;
+    private readonly int _maxChannels;
 
     public ElasticDepthwiseConv(int maxChannels, IReadOnlyList<int> kernels, int stride) : base("depthwise")
     {
         _kernels = kernels.OrderDescending().ToArray();
         _stride = stride;
+        _maxChannels = maxChannels;
         int max = _kernels[0];
         _weight = new Parameter(empty(maxChannels, 1, max, max));
         register_parameter("weight", _weight);
@@ -43,7 +45,7 @@ public sealed class ElasticDepthwiseConv : nn.Module
 
     public Tensor Forward(Tensor x, int kernel)
     {
-        int channels = (int)x.shape[1];
+        int channels = (int)x.size(1);
         return F.conv2d(x, ActiveWeight(channels, kernel), strides: [_stride, _stride], padding: [kernel / 2, kernel / 2], groups: channels);
     }
 
@@ -52,7 +54,7 @@ public sealed class ElasticDepthwiseConv : nn.Module
     {
         int step = Array.IndexOf(_kernels, kernel);
         if (step < 0) throw new ArgumentException($"kernel {kernel} is not allowed; allowed: {string.Join(", ", _kernels.Order())}");
-        Tensor w = channels == _weight.shape[0] ? _weight : _weight.slice(0, 0, channels, 1);
+        Tensor w = channels == _maxChannels ? _weight : _weight.slice(0, 0, channels, 1);
         if (step == 0) return w;
         using var scope = NewDisposeScope();
         for (int i = 0; i < step; i++)

@@ -12,23 +12,26 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 public sealed class ElasticPointwiseConv : nn.Module
 {
     private readonly Parameter _weight;
+    private readonly int _maxIn;
+    private readonly int _maxOut;
 
     public ElasticPointwiseConv(int maxIn, int maxOut) : base("pointwise")
     {
+        (_maxIn, _maxOut) = (maxIn, maxOut);
         _weight = new Parameter(empty(maxOut, maxIn, 1, 1));
         register_parameter("weight", _weight);
         Init.HeFanOut(_weight);
     }
 
     public Parameter Weight => _weight;
-    public int MaxOut => (int)_weight.shape[0];
+    public int MaxOut => _maxOut;
 
 
-    public Tensor Forward(Tensor x, int outChannels) => F.conv2d(x, ActiveWeight(outChannels, (int)x.shape[1]));
+    public Tensor Forward(Tensor x, int outChannels) => F.conv2d(x, ActiveWeight(outChannels, (int)x.size(1)));
 
     /// <summary>The weight slice [out, in, 1, 1] (a view of the shared weight).</summary>
     public Tensor ActiveWeight(int outChannels, int inChannels) =>
-        outChannels == _weight.shape[0] && inChannels == _weight.shape[1]
+        outChannels == _maxOut && inChannels == _maxIn
             ? _weight
             : _weight.slice(0, 0, outChannels, 1).slice(1, 0, inChannels, 1);
 }

@@ -10,10 +10,12 @@ public sealed class ElasticSqueezeExcite : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _reduce;
     private readonly Conv2d _expand;
+    private readonly int _maxChannels;
 
     public ElasticSqueezeExcite(int maxChannels) : base("se")
     {
         int maxSqueeze = Channels.SqueezeWidth(maxChannels);
+        _maxChannels = maxChannels;
         _reduce = nn.Conv2d(maxChannels, maxSqueeze, 1, bias: true);
         _expand = nn.Conv2d(maxSqueeze, maxChannels, 1, bias: true);
         register_module("reduce", _reduce);
@@ -32,17 +34,16 @@ public sealed class ElasticSqueezeExcite : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        int c = (int)x.shape[1];
+        int c = (int)x.size(1);
         int sq = Channels.SqueezeWidth(c);
+        bool full = c == _maxChannels;  // the squeeze width follows, so it is full too
+        Tensor reduceWeight = full ? _reduce.weight! : _reduce.weight!.slice(0, 0, sq, 1).slice(1, 0, c, 1);
+        Tensor reduceBias = full ? _reduce.bias! : _reduce.bias!.slice(0, 0, sq, 1);
+        Tensor expandWeight = full ? _expand.weight! : _expand.weight!.slice(0, 0, c, 1).slice(1, 0, sq, 1);
+        Tensor expandBias = full ? _expand.bias! : _expand.bias!.slice(0, 0, c, 1);
         Tensor y = x.mean([2, 3], keepdim: true);
-        y = F.relu(F.conv2d(y, Slice(_reduce.weight!, sq, c), Slice(_reduce.bias!, sq)));
-        y = F.hardsigmoid(F.conv2d(y, Slice(_expand.weight!, c, sq), Slice(_expand.bias!, c)));
+        y = F.relu(F.conv2d(y, reduceWeight, reduceBias));
+        y = F.hardsigmoid(F.conv2d(y, expandWeight, expandBias));
         return x.mul(y).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor Slice(Tensor t, int dim0, int? dim1 = null)
-    {
-        Tensor s = dim0 == t.shape[0] ? t : t.slice(0, 0, dim0, 1);
-        return dim1 is int d && d != t.shape[1] ? s.slice(1, 0, d, 1) : s;
     }
 }
