@@ -18,7 +18,7 @@ public static class SubnetCost
 
         Add(ref macs, ref parameters, Conv(space.InputChannels, space.StemWidth, 3, 1, size, size));
         parameters += 2L * space.StemWidth;
-        Add(ref macs, ref parameters, Block(OfaSupernet.FirstBlockShape(space), ref size));
+        Add(ref macs, ref parameters, Block(OfaStem.FirstBlockShape(space), ref size));
         foreach (MbConvShape shape in StaticOfaNet.BlockShapes(config)) Add(ref macs, ref parameters, Block(shape, ref size));
 
         int last = space.StageWidth(space.StageCount - 1);

@@ -18,13 +18,8 @@ public static class SubnetExtractor
         var net = new StaticOfaNet(config);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        CopyModule(supernet.StemConv, net.StemConv);
-        CopyModule(supernet.StemBn, net.StemBn);
-        CopyModule(supernet.FirstBlock, net.FirstBlock);
-        CopyModule(supernet.FinalExpandConv, net.FinalExpandConv);
-        CopyModule(supernet.FinalExpandBn, net.FinalExpandBn);
-        CopyModule(supernet.FeatureMixConv, net.FeatureMixConv);
-        CopyModule(supernet.Classifier, net.Classifier);
+        CopyModule(supernet.Stem, net.Stem);
+        CopyModule(supernet.Head, net.Head);
 
         int i = 0;
         OfaSearchSpace space = supernet.Space;
