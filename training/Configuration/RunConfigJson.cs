@@ -14,6 +14,8 @@ public static class RunConfigJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
+        // Files and terminals read by people: keep '+', quotes and non-ASCII as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private static readonly string[] OperationalFields = ["device", "threads", "logEverySteps", "checkpoints"];
