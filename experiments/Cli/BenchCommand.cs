@@ -18,6 +18,7 @@ public static class BenchCommand
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Measure this machine and the training step; write CSV") { output, batch, repeats, device, threads };
         command.Subcommands.Add(CreateSupernet());
+        command.Subcommands.Add(CreateCompare());
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device) ?? "cpu");
@@ -50,6 +51,20 @@ public static class BenchCommand
             var rows = SupernetBench.Run(net, context.Device, parse.GetValue(batch), parse.GetValue(repeats));
             BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
             Print(rows, $"supernet {net.Space.Name} width {net.Space.WidthMultiplier}, threads {TorchSetup.Threads}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>nasprune bench compare --ours A.csv --peer B.csv</c>: a Markdown table of the two, with NasPrune's advantage per figure.</summary>
+    private static Command CreateCompare()
+    {
+        var ours = new Option<FileInfo>("--ours") { Description = "NasPrune's CSV", Required = true };
+        var peer = new Option<FileInfo>("--peer") { Description = "the peer's CSV (figure,config,value,unit)", Required = true };
+        var command = new Command("compare", "Compare two benchmark CSVs figure by figure (Markdown)") { ours, peer };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            Console.Write(BenchComparison.ToMarkdown(BenchComparison.Compare(parse.GetRequiredValue(ours).FullName, parse.GetRequiredValue(peer).FullName)));
             return 0;
         }));
         return command;
