@@ -32,6 +32,17 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public void ABatchTensorDoesNotChangeWhenTheLoaderReusesItsBuffer()
+    {
+        using var scope = NewDisposeScope();
+        var loader = new BatchLoader(Traceable(16), 4, Unit, null, shuffle: false, dropLast: true, seed: 0);
+        Batch first = loader.GetBatch(0, 0, CPU);
+        Tensor copy = first.Images.clone();
+        loader.GetBatch(0, 1, CPU);
+        TensorAssert.BitEqual(copy, first.Images);
+    }
+
+    [Fact]
     public void EveryImageOnceAnEpochWithItsLabel()
     {
         using var scope = NewDisposeScope();
