@@ -33,7 +33,7 @@ public static class SupernetBench
             rows.Add(new BenchRow("train_step_largest", $"b{batch}", batch / largestStep, "images/s"));
             var random = new SplitMix64(0);
             double fourStep = Timing.MedianSeconds(() =>
-                TrainStep(supernet, optimizer, x, y, Enumerable.Range(0, 4).Select(_ => AtResolution(SubnetSampler.Sample(space, random), 28)).ToArray()),
+                TrainStep(supernet, optimizer, x, y, Enumerable.Range(0, 4).Select(_ => SubnetSampler.Sample(space, random).WithResolution(28)).ToArray()),
                 2, Math.Max(3, repeats * 6 / 10));
             rows.Add(new BenchRow("train_step_4subnets", $"b{batch}", batch / fourStep, "images/s"));
         }
@@ -71,9 +71,6 @@ public static class SupernetBench
     /// <summary>The peer's configs: one depth, kernel and expand ratio everywhere, at 28x28.</summary>
     private static SubnetConfig Uniform(OfaSearchSpace space, int depth, int kernel, double expand) =>
         SubnetConfig.Uniform(space, 28, depth, kernel, expand);
-
-    private static SubnetConfig AtResolution(SubnetConfig c, int resolution) =>
-        new(c.Space, resolution, c.Depths, c.Kernels, c.Expands);
 
     private static void TrainStep(OfaSupernet supernet, SgdOptimizer optimizer, Tensor x, Tensor y, SubnetConfig[] configs)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Loops;
 using NasPrune.Training.Runs;
@@ -42,10 +43,19 @@ public static class EvalCommand
 
     private static int EvaluateRun(RunDirectory run, string split, CommandContext context)
     {
-        var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
-        using (model)
+        if (Directory.Exists(run.ExportedSubnets))
         {
-            EvaluationResult r = Evaluator.Evaluate(model, Pick(data, split), data.Normalization, config.Training.EvalBatchSize, context.Device);
+            // A progressive-shrinking run: its result is the exported sub-networks.
+            string? dataRoot = File.Exists(run.Config) ? RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config).Data.Root : null;
+            int worst = 0;
+            foreach (string directory in Directory.GetDirectories(run.ExportedSubnets).Order())
+                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, context));
+            return worst;
+        }
+        var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
+        using (model.Module)
+        {
+            EvaluationResult r = Evaluator.Evaluate(model.Module, Pick(data, split), data.Normalization, config.Training.EvalBatchSize, context.Device, model.InputResolution);
             context.Logger.LogInformation("{Run} ({Source}) on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
                 config.Name, source, split, r.Images, r.Top1, r.Top5, r.Loss);
         }

@@ -7,6 +7,7 @@ using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Data;
 using NasPrune.Training.Loops;
+using NasPrune.Training.Shrinking;
 using TorchSharp;
 
 namespace NasPrune.Experiments.Cli;
@@ -17,6 +18,9 @@ namespace NasPrune.Experiments.Cli;
 /// </summary>
 public static class ExportCommand
 {
+    private const ulong RecalibrationSeed = 0;
+    private const int EvalBatch = 1000;
+
     public static Command Create()
     {
         var supernet = new Option<FileInfo>("--supernet") { Description = "supernet file (nasprune supernet init, or a trained one)", Required = true };
@@ -42,26 +46,21 @@ public static class ExportCommand
             var provenance = new JsonObject { ["supernet"] = supernetPath, ["supernetSha256"] = AtomicFile.Sha256Hex(supernetPath) };
             int images = parse.GetValue(recalibrate);
             DataSplits? data = images > 0 || parse.GetValue(measure) ? FashionMnist.Load(FashionMnist.ResolveRoot(parse.GetValue(dataRoot))) : null;
+            var measurement = data is null ? null : new SubnetMeasurement(data, images, RecalibrationSeed, EvalBatch, context.Device);
             if (images > 0)
             {
-                const ulong seed = 0;
-                BnRecalibration.Recalibrate(subnet, RecalibrationImages.Batches(data!.Train, data.Normalization, images, config.Resolution, seed, context.Device));
-                provenance["recalibration"] = new JsonObject { ["split"] = "train", ["images"] = Math.Min(images, data.Train.Count), ["seed"] = seed, ["batch"] = RecalibrationImages.DefaultBatch };
+                measurement!.Recalibrate(subnet);
+                provenance["recalibration"] = measurement.Provenance();
             }
             subnet.eval();
             if (parse.GetValue(measure))
             {
-                EvaluationResult r = Evaluator.Evaluate(subnet, data!.Validation, data.Normalization, 1000, context.Device, config.Resolution);
+                EvaluationResult r = measurement!.Evaluate(subnet, data!.Validation);
                 provenance["validationTop1"] = Math.Round(r.Top1, 4);
                 context.Logger.LogInformation("Validation top-1 of {Arch}: {Top1:F2} %", config.ToString(), r.Top1);
             }
             subnet.cpu();
-            var input = new JsonObject
-            {
-                ["dataset"] = "fashion-mnist",
-                ["mean"] = new JsonArray(Normalization.FashionMnist.Mean.Select(v => (JsonNode)v).ToArray()),
-                ["std"] = new JsonArray(Normalization.FashionMnist.Std.Select(v => (JsonNode)v).ToArray()),
-            };
+            JsonObject input = Normalization.FashionMnist.ToInputJson("fashion-mnist");
             string outDir = parse.GetRequiredValue(output).FullName;
             SubnetExport.Write(outDir, subnet, input, provenance);
             var (macs, parameters) = SubnetCost.Of(config);

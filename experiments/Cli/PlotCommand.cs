@@ -10,12 +10,13 @@ public static class PlotCommand
     public static Command Create()
     {
         var runDir = CommonOptions.RunDir(required: true);
-        var command = new Command("plot", "Draw a run's training curves (curves.png)") { runDir };
+        var command = new Command("plot", "Draw a run's pictures (curves.png; subnets.png for progressive shrinking)") { runDir };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var run = new RunDirectory(parse.GetRequiredValue(runDir).FullName);
             if (!File.Exists(run.Metrics)) throw new FileNotFoundException($"--run-dir: '{run.Root}' has no metrics.csv");
-            Console.WriteLine(TrainingCurvesPlot.Write(run, Path.GetFileName(run.Root)));
+            new RunReports(Path.GetFileName(run.Root)).WriteAll(run);
+            Console.WriteLine($"{run.Root}: {TrainingCurvesPlot.FileName}" + (File.Exists(run.SubnetsCsv) ? $", {SubnetsPlot.FileName}" : ""));
             return 0;
         }));
         return command;

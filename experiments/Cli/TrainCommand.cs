@@ -32,10 +32,11 @@ public static class TrainCommand
             DeviceSelector.Parse(loaded.Device, "device");
             var run = new RunDirectory(parse.GetRequiredValue(runDir).FullName);
             run.Create();
-            int code = await JobHost.RunAsync(run.Log, services => new ClassifierTrainingJob(loaded, run,
-                services.GetRequiredService<ILogger<ClassifierTrainer>>(),
-                ConsoleProgress.IsInteractive ? new ConsoleProgress() : null));
-            if (code == 0 && File.Exists(run.Result)) TrainingCurvesPlot.Write(run, loaded.Name);
+            var reports = new RunReports(loaded.Name);
+            int code = await JobHost.RunAsync(run.Log, services => new TrainingJob(loaded, run,
+                services.GetRequiredService<ILogger<RunTrainer>>(),
+                ConsoleProgress.IsInteractive ? new ConsoleProgress() : null, reports));
+            if (code == 0 && File.Exists(run.Result)) reports.WriteAll(run);
             return code;
         }));
         return command;

@@ -12,7 +12,7 @@ namespace NasPrune.Experiments.Configuration;
 /// fields keep their initial values), nested objects, int, long, double, float, bool, string, enums,
 /// their Nullable forms, and arrays / IReadOnlyList / List of any of these. Keys are the camelCase
 /// property names (configuration keys are case-insensitive). After binding, [Range], [AllowedValues],
-/// [MinLength] and [Required] are checked, then <see cref="IValidatableConfig"/>. Every problem is a
+/// [MinLength] and [Required] are checked, then <see cref="IValidatableObject"/> (rules across fields). Every problem is a
 /// <see cref="ConfigException"/> with one line: the dotted field path and what is allowed.
 /// </summary>
 public static class StrictBinder
@@ -33,8 +33,9 @@ public static class StrictBinder
             property.SetValue(instance, BindValue(property.PropertyType, child, Join(path, CamelName(property))));
         }
         foreach (PropertyInfo property in properties.Values) CheckAttributes(property, property.GetValue(instance), Join(path, CamelName(property)));
-        if (instance is IValidatableConfig validatable && validatable.Validate(path).FirstOrDefault() is { } problem)
-            throw new ConfigException(problem.StartsWith("config:", StringComparison.Ordinal) ? problem : $"config: {problem}");
+        if (instance is IValidatableObject validatable
+            && validatable.Validate(new ValidationContext(instance)).FirstOrDefault()?.ErrorMessage is { } problem)
+            throw new ConfigException(problem.StartsWith("config:", StringComparison.Ordinal) ? problem : $"config: '{path}': {problem}");
         return instance;
     }
 

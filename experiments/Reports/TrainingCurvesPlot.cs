@@ -13,7 +13,8 @@ public static class TrainingCurvesPlot
         List<MetricsRow> rows = MetricsLog.Read(run.Metrics);
         var train = rows.Where(r => r.Phase == "train").ToList();
         var val = rows.Where(r => r.Phase == "val").ToList();
-        long stepsPerEpoch = val.Count > 0 ? val[0].Step : Math.Max(1, train.LastOrDefault()?.Step ?? 1);
+        // Rows of epoch e have steps in ((e-1) * n, e * n]: the largest step / epoch is the closest to n.
+        double stepsPerEpoch = val.Count > 0 ? val[0].Step / (double)val[0].Epoch : Math.Max(1, train.Select(r => (double)r.Step / Math.Max(1, r.Epoch)).DefaultIfEmpty(1).Max());
         double Epoch(MetricsRow r) => (double)r.Step / stepsPerEpoch;
 
         var plot = new Plot();
@@ -25,6 +26,13 @@ public static class TrainingCurvesPlot
         AddLine(plot, val.Select(Epoch), val.Select(r => r.Top1), "validation top-1", plot.Axes.Left);
         AddLine(plot, train.Select(Epoch), train.Select(r => r.Loss), "train loss (label-smoothed)", plot.Axes.Right);
         AddLine(plot, val.Select(Epoch), val.Select(r => r.Loss), "validation loss", plot.Axes.Right);
+        // Phase boundaries of multi-phase runs (progressive shrinking).
+        foreach (var change in train.Zip(train.Skip(1)).Where(p => p.First.Stage != p.Second.Stage))
+        {
+            var boundary = plot.Add.VerticalLine(Epoch(change.First), 1, Colors.Gray);
+            boundary.Text = change.Second.Stage;
+            boundary.LabelOppositeAxis = true;
+        }
         plot.ShowLegend(Alignment.MiddleRight);
         string path = Path.Combine(run.Root, FileName);
         plot.SavePng(path, 1000, 560);

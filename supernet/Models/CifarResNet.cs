@@ -45,7 +45,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(stemBn.call(stem.call(x)), inplace: true);
+        Tensor y = F.relu(stemBn.call(ChannelsLast.Apply(stem.call(x))), inplace: true); // the faster layout from here on
         y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
         return classifier.call(y).MoveToOuterDisposeScope();

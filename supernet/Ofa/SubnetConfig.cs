@@ -52,6 +52,16 @@ public sealed class SubnetConfig : IEquatable<SubnetConfig>
 
     public static SubnetConfig Smallest(OfaSearchSpace space) => Uniform(space, space.Resolutions.Min(), space.Depths.Min(), space.Kernels.Min(), space.ExpandRatios.Min());
 
+    /// <summary>The middle choice of every dimension (the element at index count / 2 of each sorted list).</summary>
+    public static SubnetConfig Middle(OfaSearchSpace space)
+    {
+        static T Mid<T>(IReadOnlyList<T> values) => values.Order().ElementAt(values.Count / 2);
+        return Uniform(space, Mid(space.Resolutions), Mid(space.Depths), Mid(space.Kernels), Mid(space.ExpandRatios));
+    }
+
+    /// <summary>The same network at another input resolution.</summary>
+    public SubnetConfig WithResolution(int resolution) => new(Space, resolution, _depths, _kernels, _expands);
+
     /// <summary>The same depth, kernel and expand ratio everywhere.</summary>
     public static SubnetConfig Uniform(OfaSearchSpace space, int resolution, int depth, int kernel, double expand) =>
         new(space, resolution, Enumerable.Repeat(depth, space.StageCount).ToArray(),

@@ -1,7 +1,33 @@
+using System.Text.Json.Serialization;
+using System.ComponentModel.DataAnnotations;
+
 namespace NasPrune.Training.Configuration;
 
+/// <summary>
+/// What is trained. <see cref="Arch"/> is one of: a CIFAR-style ResNet name (resnet20, resnet56, ...);
+/// <c>ofa-supernet</c>, the once-for-all supernet of <see cref="Space"/> (trained by progressive
+/// shrinking, see <see cref="RunConfig.ProgressiveShrinking"/>); or <c>ofa:&lt;sub-network config&gt;</c>,
+/// one sub-network of that space built as a static model and trained alone from scratch at its own
+/// resolution (e.g. <c>ofa:r24-k333.333.333.333.333-e333.333.333.333.333</c>).
+/// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>A CIFAR-style ResNet name: resnet20, resnet32, resnet44, resnet56, resnet110.</summary>
+    public const string Supernet = "ofa-supernet";
+    public const string SubnetPrefix = "ofa:";
+
     public string Arch { get; init; } = "resnet20";
+
+    /// <summary>Search space of the OFA models: the built-in name or a path to a space JSON file.</summary>
+    public string Space { get; init; } = "ofa-mbv3-small";
+
+    /// <summary>Width multiplier applied to the OFA space (ignored by ResNets).</summary>
+    [Range(0.05, 4.0)]
+    public double WidthMultiplier { get; init; } = 1.0;
+
+    [JsonIgnore]
+    public bool IsSupernet => Arch == Supernet;
+    [JsonIgnore]
+    public bool IsOfaSubnet => Arch.StartsWith(SubnetPrefix, StringComparison.Ordinal);
+    [JsonIgnore]
+    public bool IsOfa => IsSupernet || IsOfaSubnet;
 }

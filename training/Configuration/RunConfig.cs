@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Training.Models;
 
 namespace NasPrune.Training.Configuration;
 
@@ -6,7 +8,7 @@ namespace NasPrune.Training.Configuration;
 /// A training run as its JSON config describes it (camelCase keys). Everything that influences the
 /// numbers is here, so a run is reproducible from this file and its seed.
 /// </summary>
-public sealed record RunConfig
+public sealed record RunConfig : IValidatableObject
 {
     /// <summary>Free-form name, shown in logs and result.json.</summary>
     public string Name { get; init; } = "run";
@@ -27,7 +29,51 @@ public sealed record RunConfig
     public OptimizationConfig Training { get; init; } = new();
     public CheckpointConfig Checkpoints { get; init; } = new();
 
+    /// <summary>Required when <see cref="ModelConfig.Arch"/> is <c>ofa-supernet</c>; then <c>training.epochs</c>, <c>lr</c> and <c>warmupEpochs</c> are unused (each phase has its own).</summary>
+    public ProgressiveShrinkingConfig? ProgressiveShrinking { get; init; }
+
     /// <summary>Training-loss log line and metrics row every this many steps.</summary>
     [Range(1, 1_000_000)]
     public int LogEverySteps { get; init; } = 50;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Problems().Select(p => new ValidationResult(p));
+
+    /// <summary>Rules across sections (model vs progressive shrinking, phases vs the search space); one line each.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Model.IsSupernet && ProgressiveShrinking is null)
+            yield return $"config: 'progressiveShrinking' is required when 'model.arch' is '{ModelConfig.Supernet}'";
+        if (!Model.IsSupernet && ProgressiveShrinking is not null)
+            yield return $"config: 'progressiveShrinking' needs 'model.arch' = '{ModelConfig.Supernet}', got '{Model.Arch}'";
+        if (!Model.IsOfa) yield break;
+        if (OfaModelProblem() is { } problem)
+        {
+            yield return problem;
+            yield break;
+        }
+        if (ProgressiveShrinking is not null)
+            foreach (string line in ProgressiveShrinking.Problems(ModelFactory.Space(Model, 1, 10), "progressiveShrinking")) yield return line;
+    }
+
+    private string? OfaModelProblem()
+    {
+        try
+        {
+            ModelFactory.Space(Model, 1, 10);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            return $"config: {e.Message}";
+        }
+        try
+        {
+            if (Model.IsOfaSubnet) ModelFactory.Subnet(Model, 1, 10);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"config: 'model.arch': {e.Message}";
+        }
+    }
 }

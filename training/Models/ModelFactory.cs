@@ -1,4 +1,6 @@
 using NasPrune.Supernet.Models;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Training.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,10 +10,36 @@ namespace NasPrune.Training.Models;
 /// <summary>Builds the static model a <see cref="ModelConfig"/> names, for a data set's shape.</summary>
 public static class ModelFactory
 {
-    public static nn.Module<Tensor, Tensor> Create(ModelConfig config, int inChannels, int classes) =>
-        new CifarResNet(ResNetSpec.FromName(config.Arch, inChannels, classes));
+    public static StaticModel Create(ModelConfig config, int inChannels, int classes)
+    {
+        if (config.IsOfaSubnet)
+        {
+            SubnetConfig subnet = Subnet(config, inChannels, classes);
+            var net = new StaticOfaNet(subnet);
+            OfaInit.Apply(net);
+            return new StaticModel(net, subnet.Resolution, SubnetCost.Of(subnet).Macs);
+        }
+        if (config.IsSupernet)
+            throw new ArgumentException($"model.arch: '{ModelConfig.Supernet}' is trained by progressive shrinking; set progressiveShrinking");
+        ResNetSpec spec = ResNetSpec.FromName(config.Arch, inChannels, classes);
+        return new StaticModel(new CifarResNet(spec), null, -1) { MacsAtSize = spec.Macs };
+    }
 
-    /// <summary>Forward multiply-accumulates per image at the given square resolution.</summary>
-    public static long Macs(ModelConfig config, int inChannels, int classes, int size) =>
-        ResNetSpec.FromName(config.Arch, inChannels, classes).Macs(size);
+    /// <summary>The OFA search space the config names, shaped for the data (channels, classes) and widened.</summary>
+    public static OfaSearchSpace Space(ModelConfig config, int inChannels, int classes)
+    {
+        OfaSearchSpace space = config.Space == OfaSearchSpace.DefaultName
+            ? OfaSearchSpace.Default()
+            : File.Exists(config.Space)
+                ? OfaSearchSpace.FromJson(File.ReadAllText(config.Space), config.Space)
+                : throw new ArgumentException($"model.space: '{config.Space}' is neither '{OfaSearchSpace.DefaultName}' nor an existing search-space JSON file");
+        return space with { WidthMultiplier = config.WidthMultiplier, InputChannels = inChannels, Classes = classes };
+    }
+
+    /// <summary>The sub-network of an <c>ofa:</c> arch.</summary>
+    public static SubnetConfig Subnet(ModelConfig config, int inChannels, int classes)
+    {
+        if (!config.IsOfaSubnet) throw new ArgumentException($"model.arch: '{config.Arch}' is not an ofa:<config> arch");
+        return SubnetConfig.ParseAny(Space(config, inChannels, classes), config.Arch[ModelConfig.SubnetPrefix.Length..]);
+    }
 }

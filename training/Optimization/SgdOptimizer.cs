@@ -36,9 +36,21 @@ public sealed class SgdOptimizer : IDisposable
     /// <summary>Parameters that get weight decay (for logs and tests).</summary>
     public IEnumerable<string> DecayedParameters => _entries.Where(e => e.WeightDecay > 0).Select(e => e.Name);
 
+    /// <summary>
+    /// Drops the gradients (PyTorch's zero_grad(set_to_none=True)): a parameter that the next step does
+    /// not reach has no gradient and is left alone by <see cref="Step"/>. So what a step does depends on
+    /// that step only, not on which parameters earlier steps reached; a run resumed from a checkpoint
+    /// (which has no gradients) continues exactly, also when sub-networks leave parameters unused.
+    /// </summary>
     public void ZeroGrad()
     {
-        foreach (Entry e in _entries) e.Parameter.grad?.zero_();
+        foreach (Entry e in _entries)
+        {
+            Tensor? grad = e.Parameter.grad;
+            if (grad is null) continue;
+            e.Parameter.grad = null;
+            grad.Dispose();
+        }
     }
 
     public void Step(double lr)
@@ -57,6 +69,13 @@ public sealed class SgdOptimizer : IDisposable
             }
             e.Parameter.add_(d, alpha: -lr);
         }
+    }
+
+    /// <summary>Zeroes the momentum buffers: a new phase starts as with a new optimiser.</summary>
+    public void ResetMomentum()
+    {
+        using var noGrad = no_grad();
+        foreach (Entry e in _entries) e.Buffer.zero_();
     }
 
     /// <summary>Momentum buffers named "momentum.{parameter name}".</summary>

@@ -16,7 +16,7 @@ public sealed class MetricsLog : IDisposable
     public MetricsLog(string path, long resumeStep)
     {
         bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
-        if (exists) TruncateAfter(path, resumeStep);
+        if (exists) Rewrite(path, resumeStep);
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
         _csv = new CsvWriter(_writer, CultureInfo.InvariantCulture);
         if (!exists)
@@ -34,25 +34,23 @@ public sealed class MetricsLog : IDisposable
         _writer.Flush();
     }
 
-    public static List<MetricsRow> Read(string path)
+    /// <summary>Reads the rows; columns added in later versions read as their defaults in older files.</summary>
+    public static List<MetricsRow> Read(string path) => CsvTable.Read<MetricsRow>(path);
+
+    /// <summary>
+    /// Keeps rows up to and including <paramref name="step"/> (a training row at exactly that step stays),
+    /// and brings an older file's header up to date, so appended rows line up with it.
+    /// </summary>
+    private static void Rewrite(string path, long step)
     {
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        return csv.GetRecords<MetricsRow>().ToList();
+        string header;
+        using (var reader = new StreamReader(path)) header = reader.ReadLine() ?? "";
+        List<MetricsRow> rows = Read(path);
+        if (rows.All(r => r.Step <= step) && header == CurrentHeader) return;
+        CsvTable.Write(path, rows.Where(r => r.Step <= step));
     }
 
-    /// <summary>Keeps rows up to and including <paramref name="step"/>; a training row at exactly that step stays.</summary>
-    private static void TruncateAfter(string path, long step)
-    {
-        List<MetricsRow> rows = Read(path);
-        if (rows.All(r => r.Step <= step)) return;
-        Supernet.Serialization.AtomicFile.Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream);
-            using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-            csv.WriteRecords(rows.Where(r => r.Step <= step));
-        });
-    }
+    private static readonly string CurrentHeader = string.Join(",", typeof(MetricsRow).GetProperties().Select(p => p.Name));
 
     public void Dispose()
     {

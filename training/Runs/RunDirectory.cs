@@ -13,5 +13,18 @@ public sealed class RunDirectory(string root)
     /// <summary>The trained model's weights (written when training completes).</summary>
     public string Model => Path.Combine(Root, "model.npta");
 
+    /// <summary>Progressive shrinking: the supernet at the end of each phase (<c>phases/{phase}.npta</c>) and at the end of the run.</summary>
+    public string PhaseSupernet(string phase) => Path.Combine(Root, "phases", phase + ".npta");
+    public string Supernet => Path.Combine(Root, "supernet.npta");
+
+    /// <summary>Progressive shrinking: the frozen teacher, an exported sub-network directory.</summary>
+    public string Teacher => Path.Combine(Root, "teacher");
+
+    /// <summary>Progressive shrinking: the sub-networks exported at the end (<c>subnets/{name}</c>).</summary>
+    public string ExportedSubnets => Path.Combine(Root, "subnets");
+    public string ExportedSubnet(string name) => Path.Combine(ExportedSubnets, name);
+    public string SubnetsCsv => Path.Combine(Root, "subnets.csv");
+    public string PhasesCsv => Path.Combine(Root, "phases.csv");
+
     public void Create() => Directory.CreateDirectory(Root);
 }

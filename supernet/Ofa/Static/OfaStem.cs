@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -29,6 +30,7 @@ public sealed class OfaStem : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return _firstBlock.call(F.hardswish(_bn.call(_conv.call(x)))).MoveToOuterDisposeScope();
+        Tensor y = ChannelsLast.Apply(_conv.call(x)); // everything after the stem runs in the faster layout
+        return _firstBlock.call(F.hardswish(_bn.call(y))).MoveToOuterDisposeScope();
     }
 }

@@ -7,7 +7,7 @@ using NasPrune.Training.Runs;
 
 namespace NasPrune.Tests.Training;
 
-public sealed class ClassifierTrainerTests : IDisposable
+public sealed class RunTrainerTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
@@ -22,8 +22,8 @@ public sealed class ClassifierTrainerTests : IDisposable
         var resumed = new RunDirectory(_temp.File("resumed"));
         using (var stop = new CancellationTokenSource())
         {
-            var progress = new StopAt(3, stop);         // mid-epoch: not at a checkpoint the epoch end writes anyway
-            var outcome = new ClassifierTrainer(config, resumed, NullLogger.Instance, progress).Run(stop.Token);
+            var progress = new StopAtStep(3, stop);         // mid-epoch: not at a checkpoint the epoch end writes anyway
+            var outcome = new RunTrainer(config, resumed, NullLogger.Instance, progress).Run(stop.Token);
             Assert.Equal(TrainingOutcome.Stopped, outcome);
         }
         Assert.False(File.Exists(resumed.Model));
@@ -47,7 +47,7 @@ public sealed class ClassifierTrainerTests : IDisposable
         RunConfig config = TinyRun.Config(data, epochs: 3);
         var run = new RunDirectory(_temp.File("run"));
         using (var stop = new CancellationTokenSource())
-            new ClassifierTrainer(config, run, NullLogger.Instance, new StopAt(9, stop)).Run(stop.Token);
+            new RunTrainer(config, run, NullLogger.Instance, new StopAtStep(9, stop)).Run(stop.Token);
         string[] files = Directory.GetFiles(run.Checkpoints, "*.npta").Order().ToArray();
         Assert.Equal(["ckpt-000000008.npta", "ckpt-000000009.npta"], files.Select(Path.GetFileName));
 
@@ -56,7 +56,7 @@ public sealed class ClassifierTrainerTests : IDisposable
         File.WriteAllBytes(files[^1], bytes);
 
         var logger = new ListLogger();
-        Assert.Equal(TrainingOutcome.Completed, new ClassifierTrainer(config, run, logger).Run(CancellationToken.None));
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
         Assert.Contains(logger.Lines, l => l.Contains("ckpt-000000009.npta") && l.Contains("damaged"));
         Assert.Contains(logger.Lines, l => l.Contains("starting at step 8"));
     }
@@ -86,16 +86,7 @@ public sealed class ClassifierTrainerTests : IDisposable
     }
 
     private static TrainingOutcome Train(RunConfig config, RunDirectory run, CancellationToken token) =>
-        new ClassifierTrainer(config, run, NullLogger.Instance).Run(token);
-
-    /// <summary>Asks the trainer to stop once it reports <paramref name="step"/>.</summary>
-    private sealed class StopAt(long step, CancellationTokenSource source) : ITrainingProgress
-    {
-        public void Report(TrainingProgress progress)
-        {
-            if (progress.Step >= step) source.Cancel();
-        }
-    }
+        new RunTrainer(config, run, NullLogger.Instance).Run(token);
 
     public void Dispose() => _temp.Dispose();
 }

@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using NasPrune.Supernet.Ofa;
+
+namespace NasPrune.Training.Configuration;
+
+/// <summary>
+/// Progressive shrinking of an OFA supernet (design note ofa.md): the phases to run in order, KD
+/// settings, where to start when the phase list skips the teacher, and the per-phase evaluation.
+/// The optimiser settings (batch, momentum, weight decay, label smoothing) come from
+/// <see cref="RunConfig.Training"/>; epochs and learning rates from each phase.
+/// </summary>
+public sealed record ProgressiveShrinkingConfig
+{
+    [MinLength(1)]
+    public IReadOnlyList<ShrinkingPhaseConfig> Phases { get; init; } = [];
+
+    /// <summary>Weight of the soft cross-entropy to the teacher's softmax (0: no KD).</summary>
+    [Range(0.0, 100.0)]
+    public double KdRatio { get; init; } = 1.0;
+
+    /// <summary>batch: the teacher runs in train mode (batch BN statistics, head dropout on), as the reference does; running: eval mode.</summary>
+    [AllowedValues("batch", "running")]
+    public string TeacherBn { get; init; } = "batch";
+
+    /// <summary>Supernet file (nasprune-ofa-supernet) to start from; required when the phases do not begin with the teacher.</summary>
+    public string? StartSupernet { get; init; }
+
+    /// <summary>Supernet file whose largest network is the frozen teacher; default: this run's teacher phase, else <see cref="StartSupernet"/>.</summary>
+    public string? Teacher { get; init; }
+
+    public SubnetEvaluationConfig Evaluation { get; init; } = new();
+
+    /// <summary>Rules across fields and against the search space; one line per problem.</summary>
+    public IEnumerable<string> Problems(OfaSearchSpace space, string path)
+    {
+        int previous = -1;
+        bool hasTeacherPhase = false;
+        for (int i = 0; i < Phases.Count; i++)
+        {
+            ShrinkingPhaseConfig phase = Phases[i];
+            string at = $"{path}.phases[{i}]";
+            int order = Array.IndexOf(ShrinkingPhaseConfig.Names, phase.Name);
+            if (order <= previous)
+                yield return $"config: '{at}.name' must come after '{ShrinkingPhaseConfig.Names[previous]}' in the order {string.Join(", ", ShrinkingPhaseConfig.Names)} (each at most once); got '{phase.Name}'";
+            previous = Math.Max(previous, order);
+            hasTeacherPhase |= phase.IsTeacher;
+            foreach (string problem in ChoiceProblems(phase.Kernels, space.Kernels, $"{at}.kernels")) yield return problem;
+            foreach (string problem in ChoiceProblems(phase.Depths, space.Depths, $"{at}.depths")) yield return problem;
+            foreach (string problem in ChoiceProblems(phase.Expands, space.ExpandRatios, $"{at}.expands")) yield return problem;
+            foreach (string problem in ChoiceProblems(phase.Resolutions, space.Resolutions, $"{at}.resolutions")) yield return problem;
+            if (phase.IsTeacher && (Elastic(phase.Kernels) || Elastic(phase.Depths) || Elastic(phase.Expands) || phase.SubnetsPerStep != 1))
+                yield return $"config: '{at}': the teacher phase trains the largest network alone: no kernels/depths/expands lists with more than one value, subnetsPerStep 1";
+        }
+        if (Phases.Count > 0 && !Phases[0].IsTeacher && string.IsNullOrEmpty(StartSupernet))
+            yield return $"config: '{path}.startSupernet' is required when the first phase is not 'teacher' (a supernet file to start from)";
+        if (hasTeacherPhase && !string.IsNullOrEmpty(StartSupernet))
+            yield return $"config: '{path}.startSupernet' cannot be combined with a 'teacher' phase (the teacher phase starts from a fresh supernet)";
+        if (!hasTeacherPhase && KdRatio > 0 && string.IsNullOrEmpty(Teacher) && string.IsNullOrEmpty(StartSupernet))
+            yield return $"config: '{path}.teacher' is required for KD when there is no teacher phase";
+        foreach (var (field, file) in new[] { ("startSupernet", StartSupernet), ("teacher", Teacher) })
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+                yield return $"config: '{path}.{field}': file '{file}' does not exist";
+    }
+
+    private static bool Elastic<T>(IReadOnlyList<T>? values) => values is { Count: > 1 };
+
+    private static IEnumerable<string> ChoiceProblems<T>(IReadOnlyList<T>? values, IReadOnlyList<T> allowed, string path)
+    {
+        if (values is null) yield break;
+        if (values.Count == 0) yield return $"config: '{path}' must list at least one value (or be omitted: largest only); allowed: {Format(allowed)}";
+        foreach (T value in values)
+            if (!allowed.Contains(value))
+            {
+                yield return $"config: '{path}' value {Convert.ToString(value, CultureInfo.InvariantCulture)} is not in the search space; allowed: {Format(allowed)}";
+                yield break;
+            }
+        if (values.Distinct().Count() != values.Count) yield return $"config: '{path}' lists a value twice";
+    }
+
+    private static string Format<T>(IEnumerable<T> values) => string.Join(", ", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Data;
+using NasPrune.Training.Models;
+using NasPrune.Training.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Training.Loops;
+
+/// <summary>
+/// Trains one static classifier (a ResNet, or one OFA sub-network alone at its resolution) with
+/// label-smoothed cross-entropy: a single phase of <c>training.epochs</c> with warm-up and cosine decay.
+/// Writes model.npta and the test evaluation at the end.
+/// </summary>
+public sealed class ClassifierTask : ITrainingTask
+{
+    private readonly TaskContext _context;
+    private readonly StaticModel _model;
+    private readonly OptimizationConfig _training;
+
+    public ClassifierTask(TaskContext context)
+    {
+        _context = context;
+        _training = context.Config.Training;
+        ImageDataset train = context.Data.Train;
+        _model = ModelFactory.Create(context.Config.Model, train.Channels, train.Classes);
+        _model.Module.to(context.Device);
+        long steps = (long)_training.Epochs * context.BatchesPerEpoch;
+        Phases = [new TrainingPhase("train", steps, (long)Math.Round(_training.WarmupEpochs * context.BatchesPerEpoch), _training.Lr)];
+    }
+
+    public nn.Module<Tensor, Tensor> Model => _model.Module;
+    public IReadOnlyList<TrainingPhase> Phases { get; }
+
+    private long Macs => _model.Macs(_context.Data.Train.Height);
+
+    public string Describe() =>
+        $"Model {_context.Config.Model.Arch}: {ParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
+        + (_model.InputResolution is int r ? $" at {r}x{r}" : "");
+
+    public void EnterPhase(int phase, bool fresh) { }
+
+    public StepStatistics TrainStep(int phase, long step, Batch batch)
+    {
+        Tensor images = _model.InputResolution is int size ? OfaInput.Resize(batch.Images, size) : batch.Images;
+        Tensor logits = Model.call(images);
+        Tensor loss = F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
+        loss.backward();
+        return new StepStatistics(loss.item<float>(), 1, logits.argmax(1).eq(batch.Labels).sum().item<long>(), batch.Count);
+    }
+
+    public EvaluationResult? ValidateEpoch(int phase) => Evaluate(_context.Data.Validation);
+
+    public void CompletePhase(int phase, PhaseEnd end) { }
+
+    public JsonObject Finish(MetricsLog metrics, long totalSteps, double trainedSeconds)
+    {
+        EvaluationResult val = Evaluate(_context.Data.Validation);
+        EvaluationResult test = Evaluate(_context.Data.Test);
+        metrics.Write(new MetricsRow { Epoch = _training.Epochs, Step = totalSteps, Stage = "train", Phase = "test", Loss = test.Loss, Top1 = test.Top1, Top5 = test.Top5, ElapsedSeconds = trainedSeconds });
+        string modelHash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(Model), new JsonObject { ["arch"] = _context.Config.Model.Arch });
+        _context.Logger.LogInformation("{Arch}: test top-1 {Top1:F2} % (validation {Val:F2} %)", _context.Config.Model.Arch, test.Top1, val.Top1);
+        return new JsonObject
+        {
+            ["arch"] = _context.Config.Model.Arch,
+            ["epochs"] = _training.Epochs,
+            ["parameters"] = ParameterCount(Model),
+            ["macsPerImage"] = Macs,
+            ["validation"] = EvaluationJson.Of(val),
+            ["test"] = EvaluationJson.Of(test),
+            ["modelSha256"] = modelHash,
+        };
+    }
+
+    private EvaluationResult Evaluate(ImageDataset split) =>
+        Evaluator.Evaluate(Model, split, _context.Data.Normalization, _training.EvalBatchSize, _context.Device, _model.InputResolution);
+
+    internal static long ParameterCount(nn.Module<Tensor, Tensor> model) => model.parameters().Sum(p => p.numel());
+
+    public void Dispose() => _model.Module.Dispose();
+}

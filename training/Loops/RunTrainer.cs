@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NasPrune.Supernet.Randomness;
+using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Training.Checkpoints;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Data;
+using NasPrune.Training.Optimization;
+using NasPrune.Training.Runs;
+using static TorchSharp.torch;
+
+namespace NasPrune.Training.Loops;
+
+/// <summary>
+/// Runs a training task (<see cref="ITrainingTask"/>) as a resumable run over its phases. All
+/// randomness is a function of (seed, global step): the data order and augmentation of every batch,
+/// and the torch seed set before every step; learning rates are a function of the step in its phase.
+/// A checkpoint therefore holds only the model, the momentum buffers, the step and which phase has
+/// been prepared, and a resumed run continues exactly where it stopped, across phase boundaries too.
+/// Checkpoints are written at epoch ends, at phase ends (after the phase's report and the next phase's
+/// preparation), every few minutes, and when the run is asked to stop.
+/// </summary>
+public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logger, ITrainingProgress? progress = null, IRunReports? reports = null)
+{
+    private const string CheckpointFormat = "nasprune-run/1";
+
+    public TrainingOutcome Run(CancellationToken cancellation)
+    {
+        Device device = DeviceSelector.Parse(config.Device);
+        TorchSetup.Configure(config.Threads, config.Seed);
+        DataSplits data = DataSource.Load(config.Data);
+        ImageDataset train = data.Train;
+        var loader = new BatchLoader(train, config.Training.BatchSize, data.Normalization,
+            config.Data.Augment ? Augmentation.Standard : null, shuffle: true, dropLast: true, seed: (ulong)config.Seed);
+        var context = new TaskContext(config, data, run, device, loader.BatchesPerEpoch, logger);
+        using ITrainingTask task = TrainingTasks.Create(context);
+        PrepareRunDirectory();
+        logger.LogInformation("Data {Dataset}: {Train} train, {Validation} validation, {Test} test images of {C}x{H}x{W}",
+            config.Data.Dataset, train.Count, data.Validation.Count, data.Test.Count, train.Channels, train.Height, train.Width);
+
+        var plan = new PhasePlan(task.Phases, loader.BatchesPerEpoch);
+        nn.Module<Tensor, Tensor> model = task.Model;
+        using var optimizer = new SgdOptimizer(model.named_parameters().Select(p => (p.name, p.parameter)),
+            config.Training.Momentum, config.Training.Nesterov, config.Training.WeightDecay);
+        var checkpoints = new CheckpointStore(run.Checkpoints, config.Checkpoints.Keep, logger);
+        var state = Restore(checkpoints, model, optimizer, plan);
+        if (state.Step >= plan.TotalSteps && File.Exists(run.Result))
+        {
+            logger.LogInformation("Run {Run} is already complete ({Steps} steps); nothing to do", run.Root, plan.TotalSteps);
+            return TrainingOutcome.Completed;
+        }
+
+        using var metrics = new MetricsLog(run.Metrics, state.Step);
+        logger.LogInformation("{Model}; {Steps} steps of batch {Batch} ({Epochs} epochs in {Phases} phase(s)), starting at step {Step}",
+            task.Describe(), plan.TotalSteps, config.Training.BatchSize, plan.TotalEpochs, plan.Phases.Count, state.Step);
+        if (state.Step < plan.TotalSteps) Enter(task, optimizer, plan.PhaseAt(state.Step), state);
+
+        model.train();
+        var window = new Window();
+        var sinceCheckpoint = Stopwatch.StartNew();
+        bool savedAtThisStep = false;
+        while (state.Step < plan.TotalSteps)
+        {
+            int phase = plan.PhaseAt(state.Step);
+            double lr = plan.Phases[phase].Schedule.At(state.Step - plan.Start(phase));
+            long started = Stopwatch.GetTimestamp();
+            window.Add(TrainStep(task, optimizer, loader, phase, state.Step, lr, device));
+            double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            state.TrainedSeconds += seconds;
+            window.Seconds += seconds;
+            state.Step++;
+            savedAtThisStep = false;
+            int epoch = (int)((state.Step - 1) / plan.BatchesPerEpoch);
+
+            if (state.Step % config.LogEverySteps == 0 || state.Step == plan.End(phase))
+            {
+                WriteTrainRow(metrics, window, plan, phase, epoch, state, lr);
+                window = new Window();
+            }
+            bool epochEnd = state.Step % plan.BatchesPerEpoch == 0;
+            if (epochEnd) Validate(task, metrics, plan, phase, epoch, state, lr);
+            if (state.Step == plan.End(phase))
+            {
+                task.CompletePhase(phase, new PhaseEnd(state.Step, epoch + 1, state.TrainedSeconds));
+                reports?.PhaseCompleted(run, plan.Phases[phase].Name);
+                if (phase + 1 < plan.Phases.Count) Enter(task, optimizer, phase + 1, state);
+            }
+            if (epochEnd || state.Step == plan.End(phase)
+                || (config.Checkpoints.EveryMinutes > 0 && sinceCheckpoint.Elapsed.TotalMinutes >= config.Checkpoints.EveryMinutes))
+            {
+                Save(checkpoints, model, optimizer, state);
+                (savedAtThisStep, sinceCheckpoint) = (true, Stopwatch.StartNew());
+            }
+            if (cancellation.IsCancellationRequested && state.Step < plan.TotalSteps)
+            {
+                if (!savedAtThisStep) Save(checkpoints, model, optimizer, state);
+                logger.LogInformation("Stopped at step {Step} of {Total}; rerun the same command to resume", state.Step, plan.TotalSteps);
+                return TrainingOutcome.Stopped;
+            }
+        }
+
+        if (!savedAtThisStep) Save(checkpoints, model, optimizer, state);
+        Finish(task, metrics, plan, state, data);
+        return TrainingOutcome.Completed;
+    }
+
+    /// <summary>Prepares a phase in this process; a phase not yet prepared in the checkpoint starts fresh (momentum reset, one-off preparation).</summary>
+    private void Enter(ITrainingTask task, SgdOptimizer optimizer, int phase, RunState state)
+    {
+        bool fresh = state.PreparedPhase < phase;
+        if (fresh) optimizer.ResetMomentum();
+        task.EnterPhase(phase, fresh);
+        state.PreparedPhase = phase;
+        if (task.Phases.Count > 1)
+            logger.LogInformation("Phase {Index}/{Count} '{Phase}' {How}", phase + 1, task.Phases.Count, task.Phases[phase].Name, fresh ? "starts" : "resumes");
+    }
+
+    private StepStatistics TrainStep(ITrainingTask task, SgdOptimizer optimizer, BatchLoader loader, int phase, long step, double lr, Device device)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, (ulong)step, 0x5EED) >> 1));
+        Batch batch = loader.GetBatch((int)(step / loader.BatchesPerEpoch), (int)(step % loader.BatchesPerEpoch), device);
+        optimizer.ZeroGrad();
+        StepStatistics statistics = task.TrainStep(phase, step, batch);
+        optimizer.Step(lr);
+        return statistics;
+    }
+
+    private void Validate(ITrainingTask task, MetricsLog metrics, PhasePlan plan, int phase, int epoch, RunState state, double lr)
+    {
+        EvaluationResult? val = task.ValidateEpoch(phase);
+        if (val is null) return;
+        metrics.Write(new MetricsRow
+        {
+            Epoch = epoch + 1, Step = state.Step, Stage = plan.Phases[phase].Name, Phase = "val", Lr = lr,
+            Loss = val.Loss, Top1 = val.Top1, Top5 = val.Top5, ElapsedSeconds = state.TrainedSeconds, RssMb = MemoryUse.RssMb(),
+        });
+        logger.LogInformation("{Phase} epoch {Epoch}/{Epochs}: validation top-1 {Top1:F2} %, loss {Loss:F4}",
+            PhaseLabel(plan, phase), plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), val.Top1, val.Loss);
+    }
+
+    private void WriteTrainRow(MetricsLog metrics, Window window, PhasePlan plan, int phase, int epoch, RunState state, double lr)
+    {
+        if (window.Images == 0) return;
+        double loss = window.LossSum / Math.Max(1, window.Passes);
+        double top1 = 100.0 * window.Correct / window.Images;
+        double imagesPerSecond = window.Samples / Math.Max(window.Seconds, 1e-9);
+        metrics.Write(new MetricsRow
+        {
+            Epoch = epoch + 1, Step = state.Step, Stage = plan.Phases[phase].Name, Phase = "train", Lr = lr, Loss = loss, Top1 = top1,
+            ImagesPerSecond = imagesPerSecond, ElapsedSeconds = state.TrainedSeconds,
+        });
+        var remaining = TimeSpan.FromSeconds((plan.TotalSteps - state.Step) * window.Seconds / Math.Max(1, window.Steps));
+        logger.LogInformation("{Phase} step {Step}/{Total} epoch {Epoch}/{Epochs}: loss {Loss:F4}, train top-1 {Top1:F2} %, lr {Lr:F5}, {Speed:F0} images/s, ETA {Eta}",
+            PhaseLabel(plan, phase), state.Step, plan.TotalSteps, plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), loss, top1, lr, imagesPerSecond,
+            remaining.ToString(@"d\.hh\:mm\:ss"));
+        progress?.Report(new TrainingProgress(plan.Phases[phase].Name, state.Step, plan.TotalSteps, epoch + 1, plan.TotalEpochs, loss, imagesPerSecond, remaining));
+    }
+
+    private static string PhaseLabel(PhasePlan plan, int phase) =>
+        plan.Phases.Count == 1 ? "Training" : $"Phase '{plan.Phases[phase].Name}'";
+
+    private void Finish(ITrainingTask task, MetricsLog metrics, PhasePlan plan, RunState state, DataSplits data)
+    {
+        JsonObject fields = task.Finish(metrics, plan.TotalSteps, state.TrainedSeconds);
+        var result = new JsonObject
+        {
+            ["name"] = config.Name,
+            ["dataset"] = config.Data.Dataset,
+            ["steps"] = plan.TotalSteps,
+            ["trainImages"] = data.Train.Count,
+        };
+        foreach (var (key, value) in fields) result[key] = value?.DeepClone();
+        result["trainingSeconds"] = Math.Round(state.TrainedSeconds, 1);
+        result["trainImagesPerSecond"] = Math.Round(plan.TotalSteps * config.Training.BatchSize / Math.Max(state.TrainedSeconds, 1e-9), 1);
+        result["peakRssMb"] = Math.Round(MemoryUse.PeakRssMb(), 1);
+        result["device"] = config.Device;
+        result["threads"] = TorchSetup.Threads;
+        result["torchSharp"] = TorchSetup.TorchSharpVersion;
+        result["libTorch"] = TorchSetup.LibTorchVersion;
+        AtomicFile.WriteAllText(run.Result, result.ToJsonString(RunConfigJson.Options));
+        logger.LogInformation("Finished {Run} after {Hours:F2} h of training; result in {Result}", config.Name, state.TrainedSeconds / 3600, run.Result);
+    }
+
+    private void PrepareRunDirectory()
+    {
+        run.Create();
+        if (File.Exists(run.Config))
+        {
+            RunConfig stored = RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config);
+            string? difference = RunConfigJson.FirstDifference(stored, config);
+            if (difference is not null)
+                throw new RunMismatchException($"run directory {run.Root} was started with a different config ({difference}); use a new --run-dir or the original config");
+        }
+        AtomicFile.WriteAllText(run.Config, RunConfigJson.Serialize(config));
+    }
+
+    private RunState Restore(CheckpointStore checkpoints, nn.Module<Tensor, Tensor> model, SgdOptimizer optimizer, PhasePlan plan)
+    {
+        using LoadedArchive? archive = checkpoints.LoadLatestGood();
+        if (archive is null) return new RunState { PreparedPhase = -1 };
+        string format = archive.Metadata["format"]?.GetValue<string>() ?? "";
+        if (format != CheckpointFormat)
+            throw new InvalidDataException($"{checkpoints.Folder}: checkpoint format '{format}' is not '{CheckpointFormat}'");
+        ModuleState.Load(model, archive.Tensors, "model.", checkpoints.Folder);
+        optimizer.LoadState(archive.Tensors, "optim.", checkpoints.Folder);
+        long step = archive.Metadata["step"]!.GetValue<long>();
+        return new RunState
+        {
+            Step = step,
+            TrainedSeconds = archive.Metadata["trainedSeconds"]!.GetValue<double>(),
+            // Checkpoints of single-phase runs written before phases existed: their one phase was prepared.
+            PreparedPhase = archive.Metadata["preparedPhase"]?.GetValue<int>() ?? plan.PhaseAt(Math.Max(0, step - 1)),
+        };
+    }
+
+    private void Save(CheckpointStore checkpoints, nn.Module<Tensor, Tensor> model, SgdOptimizer optimizer, RunState state)
+    {
+        var tensors = ModuleState.Named(model, "model.").Concat(optimizer.State().Select(kv => KeyValuePair.Create("optim." + kv.Key, kv.Value)));
+        checkpoints.Save(state.Step, tensors, new JsonObject
+        {
+            ["format"] = CheckpointFormat,
+            ["step"] = state.Step,
+            ["trainedSeconds"] = state.TrainedSeconds,
+            ["preparedPhase"] = state.PreparedPhase,
+            ["seed"] = config.Seed,
+            ["arch"] = config.Model.Arch,
+        });
+    }
+
+    /// <summary>Where the run is; exactly what a checkpoint restores.</summary>
+    private sealed class RunState
+    {
+        public long Step;
+        public double TrainedSeconds;
+        public int PreparedPhase;
+    }
+
+    /// <summary>Training statistics since the last log row.</summary>
+    private sealed class Window
+    {
+        public double LossSum;
+        public long Correct;
+        public long Images;
+        public long Samples;
+        public int Passes;
+        public int Steps;
+        public double Seconds;
+
+        public void Add(StepStatistics step)
+        {
+            LossSum += step.LossSum;
+            Passes += step.Passes;
+            Correct += step.Correct;
+            Images += step.Images;
+            Samples += step.Images / Math.Max(1, step.Passes);
+            Steps++;
+        }
+    }
+}
