@@ -1,4 +1,5 @@
 using NasPrune.Supernet.Ofa.Elastic;
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,6 +21,7 @@ public static class ChannelSorter
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         foreach (ElasticMbBlock block in supernet.Blocks) Sort(block, supernet.Space, expandStage);
+        InferenceCaches.Clear(supernet);
     }
 
     private static void Sort(ElasticMbBlock block, OfaSearchSpace space, int expandStage)

@@ -28,5 +28,6 @@ public static class ModuleState
         }
         using var noGrad = no_grad();
         foreach (var (key, target) in state) target.copy_(tensors[prefix + key]);
+        Runtime.InferenceCaches.Clear(module);
     }
 }

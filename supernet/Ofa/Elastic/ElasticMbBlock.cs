@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,8 +8,12 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 /// An elastic MBConv block (OFA's DynamicMBConvLayer): kernel and expand ratio are chosen per call;
 /// the block uses the first make_divisible(round(in * e)) middle channels of every tensor indexed by
 /// them. It can emit its static twin (<see cref="Static.MbConvBlock"/>) for any choice.
+/// For inference (eval mode, no gradients) the slicing and kernel transformation depend only on the
+/// choice, so the block runs a cached static twin per choice instead; the cache is dropped whenever
+/// the block enters train mode and by <see cref="ClearInferenceCache"/> (called by everything in
+/// NasPrune that changes weights outside training: loading, channel sorting).
 /// </summary>
-public sealed class ElasticMbBlock : nn.Module
+public sealed class ElasticMbBlock : nn.Module, IInferenceCache
 {
     private readonly ElasticPointwiseConv _expandConv;
     private readonly ElasticBatchNorm _expandBn;
@@ -17,6 +22,7 @@ public sealed class ElasticMbBlock : nn.Module
     private readonly ElasticSqueezeExcite? _se;
     private readonly ElasticPointwiseConv _projectConv;
     private readonly ElasticBatchNorm _projectBn;
+    private readonly Dictionary<(int Kernel, double Expand), Static.MbConvBlock> _inferenceTwins = [];
 
     public ElasticMbBlock(OfaSearchSpace space, int stage, int index) : base($"block{stage}_{index}")
     {
@@ -74,6 +80,7 @@ public sealed class ElasticMbBlock : nn.Module
 
     public Tensor Forward(Tensor x, int kernel, double expand)
     {
+        if (!training && !is_grad_enabled()) return InferenceTwin(kernel, expand).call(x);
         using var scope = NewDisposeScope();
         int middle = Middle(expand);
         Tensor y = ActivationFunctions.ApplyAfterNorm(Activation, _expandBn.call(_expandConv.Forward(x, middle)));
@@ -82,5 +89,75 @@ public sealed class ElasticMbBlock : nn.Module
         y = _projectBn.call(_projectConv.Forward(y, Out));
         if (Residual) y = y.add_(x);
         return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The static twin for one choice: a new block with the active weights and BN statistics copied in.</summary>
+    public Static.MbConvBlock ToStatic(int kernel, double expand)
+    {
+        Static.MbConvShape shape = Shape(kernel, expand);
+        var twin = new Static.MbConvBlock(shape, Space.BnMomentum, Space.BnEps);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int middle = shape.Middle;
+        twin.ExpandConv!.weight!.copy_(_expandConv.ActiveWeight(middle, shape.In));
+        CopyBn(_expandBn, twin.ExpandBn!, middle);
+        twin.DepthwiseConv.weight!.copy_(_depthwiseConv.ActiveWeight(middle, kernel));
+        CopyBn(_depthwiseBn, twin.DepthwiseBn, middle);
+        if (_se is not null && twin.Se is { } twinSe)
+        {
+            int squeeze = shape.Squeeze!.Value;
+            twinSe.Reduce.weight!.copy_(_se.Reduce.weight!.slice(0, 0, squeeze, 1).slice(1, 0, middle, 1));
+            twinSe.Reduce.bias!.copy_(_se.Reduce.bias!.slice(0, 0, squeeze, 1));
+            twinSe.Expand.weight!.copy_(_se.Expand.weight!.slice(0, 0, middle, 1).slice(1, 0, squeeze, 1));
+            twinSe.Expand.bias!.copy_(_se.Expand.bias!.slice(0, 0, middle, 1));
+        }
+        twin.ProjectConv.weight!.copy_(_projectConv.ActiveWeight(shape.Out, middle));
+        CopyBn(_projectBn, twin.ProjectBn, shape.Out);
+        twin.train(training);
+        return twin;
+    }
+
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (on) ClearInferenceCache();
+    }
+
+    /// <summary>Drops the cached inference twins; they are rebuilt from the current weights on next use.</summary>
+    public void ClearInferenceCache()
+    {
+        foreach (Static.MbConvBlock twin in _inferenceTwins.Values) twin.Dispose();
+        _inferenceTwins.Clear();
+    }
+
+    private Static.MbConvBlock InferenceTwin(int kernel, double expand)
+    {
+        if (!_inferenceTwins.TryGetValue((kernel, expand), out Static.MbConvBlock? twin))
+        {
+            twin = ToStatic(kernel, expand);
+            twin.to(_projectConv.Weight.device);
+            twin.eval();
+            // Built inside the caller's dispose scope: the twin outlives it.
+            foreach (var parameter in twin.parameters()) parameter.DetachFromDisposeScope();
+            foreach (var buffer in twin.buffers()) buffer.DetachFromDisposeScope();
+            _inferenceTwins[(kernel, expand)] = twin;
+        }
+        return twin;
+    }
+
+    private static void CopyBn(ElasticBatchNorm source, TorchSharp.Modules.BatchNorm2d target, int channels)
+    {
+        var bn = source.Bn;
+        target.weight!.copy_(bn.weight!.slice(0, 0, channels, 1));
+        target.bias!.copy_(bn.bias!.slice(0, 0, channels, 1));
+        target.running_mean!.copy_(bn.running_mean!.slice(0, 0, channels, 1));
+        target.running_var!.copy_(bn.running_var!.slice(0, 0, channels, 1));
+        target.num_batches_tracked!.copy_(bn.num_batches_tracked!);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ClearInferenceCache();
+        base.Dispose(disposing);
     }
 }
