@@ -41,9 +41,13 @@ public sealed class ConfigLoaderTests : IDisposable
     public void TheShippedConfigsAreValid()
     {
         string configs = Path.Combine(AppContext.BaseDirectory, "configs");
-        string[] files = Directory.GetFiles(configs, "fmnist-resnet*.json");
-        Assert.NotEmpty(files);
-        foreach (string file in files) Assert.True(ConfigLoader.Load<RunConfig>(file, environmentPrefix: null).Training.Epochs > 0);
+        string[] files = Directory.GetFiles(configs, "*.json");
+        Assert.Contains(files, f => f.EndsWith("fmnist-ofa-ps.json", StringComparison.Ordinal));
+        foreach (string file in files)
+        {
+            RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: null);
+            Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
+        }
     }
 
     [Theory]
@@ -53,6 +57,20 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("""{ "data": { "dataset": "mnist" } }""", "'data.dataset' must be one of: fashion-mnist, cifar10", "mnist")]
     [InlineData("""{ "data": { "augment": "maybe" } }""", "'data.augment' must be true or false")]
     [InlineData("""{ "model": 3 }""", "'model' must be an object")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" } }""", "'progressiveShrinking' is required")]
+    [InlineData("""{ "model": { "arch": "ofa:r99-k33.33.33.33.33-e33.33.33.33.33" } }""", "'model.arch'", "resolution")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "teacher" }, { "name": "kernel", "kernels": [3, 9] } ] } }""",
+        "'progressiveShrinking.phases[1].kernels' value 9", "allowed: 3, 5, 7")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "kernel" }, { "name": "teacher" } ] } }""",
+        "'progressiveShrinking.phases[1].name' must come after 'kernel'")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "teacher", "depths": [2, 4] } ] } }""",
+        "'progressiveShrinking.phases[0]': the teacher phase trains the largest network alone")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "depth2" } ] } }""",
+        "'progressiveShrinking.startSupernet' is required")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "teacher", "subnetsPerStep": 0 } ] } }""",
+        "'progressiveShrinking.phases[0].subnetsPerStep' must be in [1, 64]")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "teacherBn": "frozen", "phases": [ { "name": "teacher" } ] } }""",
+        "'progressiveShrinking.teacherBn' must be one of: batch, running")]
     public void BadValuesGiveOneLineNamingTheField(string json, params string[] expected)
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<RunConfig>(json));
