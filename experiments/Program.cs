@@ -11,6 +11,9 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     ExportCommand.Create(),
     SupernetCommand.Create(),
     PlotCommand.Create(),
+    LutCommand.Create(),
+    PredictorCommand.Create(),
+    SearchCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -12,7 +12,7 @@ namespace NasPrune.Experiments.Configuration;
 /// fields keep their initial values), nested objects, int, long, double, float, bool, string, enums,
 /// their Nullable forms, and arrays / IReadOnlyList / List of any of these. Keys are the camelCase
 /// property names (configuration keys are case-insensitive). After binding, [Range], [AllowedValues],
-/// [MinLength] and [Required] are checked, then <see cref="IValidatableObject"/> (rules across fields). Every problem is a
+/// [RegularExpression], [MinLength] and [Required] are checked, then <see cref="IValidatableObject"/> (rules across fields). Every problem is a
 /// <see cref="ConfigException"/> with one line: the dotted field path and what is allowed.
 /// </summary>
 public static class StrictBinder
@@ -101,6 +101,9 @@ public static class StrictBinder
         }
         if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.Values.Contains(value))
             throw new ConfigException($"config: '{path}' must be one of: {string.Join(", ", allowed.Values)}; got '{value}'");
+        if (property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern && value is string text
+            && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern.Pattern))
+            throw new ConfigException($"config: '{path}' must match {pattern.Pattern}; got '{text}'");
         if (property.GetCustomAttribute<MinLengthAttribute>() is { } minLength && value is ICollection collection && collection.Count < minLength.Length)
             throw new ConfigException($"config: '{path}' needs at least {minLength.Length} item(s), got {collection.Count}");
     }

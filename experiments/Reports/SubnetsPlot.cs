@@ -1,6 +1,7 @@
 using NasPrune.Training.Runs;
 using NasPrune.Training.Shrinking;
 using ScottPlot;
+using NasPrune.Supernet.Serialization;
 
 namespace NasPrune.Experiments.Reports;
 

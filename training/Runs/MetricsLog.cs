@@ -1,5 +1,4 @@
-using System.Globalization;
-using CsvHelper;
+using NasPrune.Supernet.Serialization;
 
 namespace NasPrune.Training.Runs;
 
@@ -10,29 +9,15 @@ namespace NasPrune.Training.Runs;
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
-    private readonly StreamWriter _writer;
-    private readonly CsvWriter _csv;
+    private readonly CsvAppender<MetricsRow> _rows;
 
     public MetricsLog(string path, long resumeStep)
     {
-        bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
-        if (exists) Rewrite(path, resumeStep);
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
-        _csv = new CsvWriter(_writer, CultureInfo.InvariantCulture);
-        if (!exists)
-        {
-            _csv.WriteHeader<MetricsRow>();
-            _csv.NextRecord();
-            _writer.Flush();
-        }
+        if (File.Exists(path) && new FileInfo(path).Length > 0) Rewrite(path, resumeStep);
+        _rows = new CsvAppender<MetricsRow>(path);
     }
 
-    public void Write(MetricsRow row)
-    {
-        _csv.WriteRecord(row);
-        _csv.NextRecord();
-        _writer.Flush();
-    }
+    public void Write(MetricsRow row) => _rows.Write(row);
 
     /// <summary>Reads the rows; columns added in later versions read as their defaults in older files.</summary>
     public static List<MetricsRow> Read(string path) => CsvTable.Read<MetricsRow>(path);
@@ -52,9 +37,5 @@ public sealed class MetricsLog : IDisposable
 
     private static readonly string CurrentHeader = string.Join(",", typeof(MetricsRow).GetProperties().Select(p => p.Name));
 
-    public void Dispose()
-    {
-        _csv.Dispose();
-        _writer.Dispose();
-    }
+    public void Dispose() => _rows.Dispose();
 }

@@ -27,10 +27,18 @@ public sealed class OfaStem : nn.Module<Tensor, Tensor>
         new(space.StemWidth, space.StemWidth, space.FirstBlockWidth, 3, 1, Activation.Relu, null,
             Residual: space.StemWidth == space.FirstBlockWidth, HasExpansion: false);
 
+    public MbConvBlock FirstBlock => _firstBlock;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return _firstBlock.call(StemConv(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The stem before the first block: conv, BN, h-swish (latency tables time it on its own).</summary>
+    public Tensor StemConv(Tensor x)
+    {
         Tensor y = ChannelsLast.Apply(_conv.call(x)); // everything after the stem runs in the faster layout
-        return _firstBlock.call(F.hardswish(_bn.call(y))).MoveToOuterDisposeScope();
+        return F.hardswish(_bn.call(y));
     }
 }

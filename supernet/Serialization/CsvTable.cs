@@ -1,9 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using NasPrune.Supernet.Serialization;
 
-namespace NasPrune.Training.Runs;
+namespace NasPrune.Supernet.Serialization;
 
 /// <summary>
 /// Small CSV tables of records (CsvHelper) that are rewritten whole and atomically, so a step repeated

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NasPrune.Experiments.Configuration;
+using NasPrune.Experiments.Reports;
+using NasPrune.LatencyTables.Checks;
+using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Tables;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Models;
+
+namespace NasPrune.Experiments.Cli;
+
+/// <summary>
+/// <c>nasprune lut build --device FILE --space NAME --out FILE.csv</c> (resumable) and
+/// <c>nasprune lut check --device FILE --lut FILE.csv [--out DIR]</c> (accuracy report with a PNG).
+/// </summary>
+public static class LutCommand
+{
+    public static Command Create() => new("lut", "Per-device latency lookup tables") { Build(), Check() };
+
+    /// <summary>A device profile file, validated like every config.</summary>
+    public static DeviceProfile LoadDevice(string path) => ConfigLoader.Load<DeviceProfile>(path, environmentPrefix: null);
+
+    /// <summary>The search space a --space / --width pair names (built-in name or JSON file), shaped for Fashion-MNIST.</summary>
+    public static OfaSearchSpace ResolveSpace(string space, double width) =>
+        ModelFactory.Space(new ModelConfig { Space = space, WidthMultiplier = width }, 1, 10);
+
+    private static Command Build()
+    {
+        var device = new Option<FileInfo>("--device") { Description = "device profile (experiments/devices/*.json)", Required = true };
+        var space = new Option<string>("--space") { Description = "search space: built-in name or JSON file", DefaultValueFactory = _ => OfaSearchSpace.DefaultName };
+        var width = new Option<double>("--width") { Description = "width multiplier", DefaultValueFactory = _ => 0.5 };
+        var output = new Option<FileInfo>("--out") { Description = "table to write (CSV; metadata beside it)", Required = true };
+        var command = new Command("build", "Measure every operator of the space on this device (resumable)") { device, space, width, output };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            DeviceProfile profile = LoadDevice(parse.GetRequiredValue(device).FullName);
+            OfaSearchSpace definition = ResolveSpace(parse.GetValue(space)!, parse.GetValue(width));
+            using var context = new CommandContext("lut", profile.Device, profile.Threads);
+            using var stop = new StopSignal();
+            string path = parse.GetRequiredValue(output).FullName;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var progress = new SynchronousProgress<LutProgress>(p =>
+            {
+                if (p.Done % 25 == 0 || p.Done == p.Total)
+                    context.Logger.LogInformation("Measured {Done}/{Total} operators (last {Key}: {Ms:F4} ms)", p.Done, p.Total, p.Key, p.MedianMs);
+            });
+            LatencyTable? table = new LutBuilder(definition, profile).Build(path, progress, stop.Token);
+            if (table is null)
+            {
+                context.Logger.LogInformation("Stopped; rerun the same command to resume {Path}", path);
+                return 0;
+            }
+            context.Logger.LogInformation("Latency table {Path}: {Count} operators on {Device}, per-network constant {Constant:F4} ms",
+                path, table.Count, profile.Name, table.Metadata.ConstantMs);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var device = new Option<FileInfo>("--device") { Description = "device profile the table was built with", Required = true };
+        var lut = new Option<FileInfo>("--lut") { Description = "latency table (CSV)", Required = true };
+        var networks = new Option<int>("--networks") { Description = "random sub-networks to measure", DefaultValueFactory = _ => LatencyCheck.DefaultNetworks };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "report folder (default: beside the table)" };
+        var command = new Command("check", "Measure random sub-networks end to end and compare with the table's predictions") { device, lut, networks, output };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            DeviceProfile profile = LoadDevice(parse.GetRequiredValue(device).FullName);
+            string lutPath = parse.GetRequiredValue(lut).FullName;
+            LatencyTable table = LatencyTable.Read(lutPath);
+            if (table.Metadata.Profile.Hash() != profile.Hash())
+                throw new ArgumentException($"--device: '{profile.Name}' is not the profile the table was measured with ('{table.Metadata.Profile.Name}')");
+            int count = parse.GetValue(networks);
+            if (count < 2) throw new ArgumentException($"--networks: needs at least 2, got {count}");
+            using var context = new CommandContext("lut", profile.Device, profile.Threads);
+            string folder = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(lutPath, null) + "-check";
+            Directory.CreateDirectory(folder);
+            var progress = new SynchronousProgress<int>(done => { if (done % 10 == 0) context.Logger.LogInformation("Measured {Done}/{Total} networks", done, count); });
+            IReadOnlyList<LatencyCheckRow> rows = LatencyCheck.Run(table, count, progress: progress);
+            LatencyCheckSummary summary = LatencyCheckSummary.Of(rows);
+            CsvTable.Write(Path.Combine(folder, "networks.csv"), rows);
+            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, RunConfigJson.Options));
+            ScatterReport.Write(Path.Combine(folder, "predicted-vs-measured.png"),
+                string.Create(CultureInfo.InvariantCulture, $"{profile.Name}: LUT prediction, MAPE {summary.MapePercent:F2} %, {100 * summary.ShareWithin10Percent:F0} % within +-10 %"),
+                "measured latency (ms)", "predicted latency (ms)",
+                [new ScatterSeries($"{rows.Count} random sub-networks", rows.Select(r => r.MeasuredMs).ToList(), rows.Select(r => r.PredictedMs).ToList())],
+                identityLine: true);
+            context.Logger.LogInformation(
+                "LUT check on {Device} ({Networks} networks): MAPE {Mape:F2} %, within +-10 %: {Within:P1}, worst {Worst:F1} %, Spearman {Rho:F3}, Kendall {Tau:F3}; report in {Folder}",
+                profile.Name, summary.Networks, summary.MapePercent, summary.ShareWithin10Percent, summary.WorstErrorPercent, summary.Spearman, summary.KendallTau, folder);
+            return 0;
+        }));
+        return command;
+    }
+}

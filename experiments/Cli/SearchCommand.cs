@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using NasPrune.Experiments.Configuration;
+using NasPrune.Experiments.Reports;
+using NasPrune.Experiments.Search;
+using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Measurement;
+using NasPrune.LatencyTables.Operators;
+using NasPrune.LatencyTables.Tables;
+using NasPrune.Predictors.Accuracy;
+using NasPrune.Search.Configuration;
+using NasPrune.Search.Evolution;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
+using NasPrune.Supernet.Randomness;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Training.Data;
+using NasPrune.Training.Loops;
+using NasPrune.Training.Shrinking;
+using Spectre.Console;
+using TorchSharp;
+
+namespace NasPrune.Experiments.Cli;
+
+/// <summary>
+/// <c>nasprune search --config FILE [--verify]</c>: for each budget, evolutionary search (and random search
+/// with the same evaluations) over predicted accuracy under LUT latency / MACs / params; exports the
+/// evolution's best as a BN-recalibrated sub-network directory; writes search.csv and search-front.png.
+/// --verify measures each exported network's latency on the device and its test accuracy.
+/// </summary>
+public static class SearchCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "search config (experiments/search/*.json)", Required = true };
+        var verify = new Option<bool>("--verify") { Description = "measure the exported networks' latency and test accuracy" };
+        var command = new Command("search", "Find and export a sub-network per budget for one device") { config, verify };
+        command.SetAction(parse => CommandGuard.Run(() => Run(ConfigLoader.Load<SearchConfig>(parse.GetRequiredValue(config).FullName), parse.GetValue(verify))));
+        return command;
+    }
+
+    private static int Run(SearchConfig config, bool verify)
+    {
+        DeviceProfile profile = LutCommand.LoadDevice(config.Device);
+        LatencyTable table = LatencyTable.Read(config.Lut);
+        if (table.Metadata.Profile.Hash() != profile.Hash())
+            throw new ArgumentException($"config 'lut': '{config.Lut}' was measured with profile '{table.Metadata.Profile.Name}', not with 'device' ('{profile.Name}')");
+        using var context = new CommandContext("search", profile.Device, profile.Threads, config.Seed);
+        var (supernet, _) = SupernetFile.Read(config.Supernet);
+        using var _supernet = supernet;
+        OfaSearchSpace space = supernet.Space;
+        if (!table.Covers(space)) throw new ArgumentException($"config 'lut': '{config.Lut}' was built for another search space than the supernet's");
+        using AccuracyPredictor predictor = AccuracyPredictor.Load(config.Predictor, space);
+        var scorer = new PredictorScorer(predictor, table);
+        DataSplits data = FashionMnist.Load(FashionMnist.ResolveRoot(config.DataRoot));
+        var measurement = new SubnetMeasurement(data, config.RecalibrationImages, (ulong)config.Seed, 250, context.Device);
+        Directory.CreateDirectory(config.ExportDir);
+
+        var rows = new List<SearchRow>();
+        foreach (BudgetConfig budget in config.Budgets)
+        {
+            var clock = Stopwatch.StartNew();
+            SearchResult evolution = EvolutionFinder.Search(space, scorer, budget.Constraints, config.Evolution, (ulong)config.Seed);
+            double evolutionSeconds = clock.Elapsed.TotalSeconds;
+            string exported = Path.Combine(config.ExportDir, budget.Name);
+            SearchRow row = Row(budget, "evolution", evolution, evolutionSeconds) with { Exported = exported };
+            row = Export(supernet, evolution.Best, budget, profile, config, measurement, exported, verify, row, context);
+            rows.Add(row);
+            context.Logger.LogInformation("Budget {Budget} ({Constraints}): evolution found {Arch} in {Seconds:F1} s ({Evaluations} evaluations): predicted top-1 {Top1:F2} %, {Latency:F3} ms",
+                budget.Name, budget.Constraints, row.Arch, evolutionSeconds, evolution.Evaluations, row.PredictedTop1, row.PredictedLatencyMs);
+            if (config.RandomBaseline)
+            {
+                clock.Restart();
+                SearchResult random = RandomSearch.Search(space, scorer, budget.Constraints, config.Evolution, evolution.Evaluations, (ulong)config.Seed);
+                rows.Add(Row(budget, "random", random, clock.Elapsed.TotalSeconds));
+                context.Logger.LogInformation("Budget {Budget}: random search (same {Evaluations} evaluations) found predicted top-1 {Top1:F2} %",
+                    budget.Name, random.Evaluations, random.Best.Objective);
+            }
+        }
+        string csv = Path.Combine(config.ExportDir, "search.csv");
+        CsvTable.Write(csv, rows);
+        WriteFront(config, space, scorer, rows);
+        PrintTable(rows);
+        context.Logger.LogInformation("Search results in {Csv}", csv);
+        return 0;
+    }
+
+    private static SearchRow Row(BudgetConfig budget, string strategy, SearchResult result, double seconds) => new()
+    {
+        Budget = budget.Name,
+        Constraints = budget.Constraints.ToString(),
+        Strategy = strategy,
+        Arch = result.Best.Config.ToString(),
+        Evaluations = result.Evaluations,
+        SearchSeconds = Math.Round(seconds, 3),
+        PredictedTop1 = Math.Round(result.Best.Objective, 4),
+        PredictedLatencyMs = Math.Round(result.Best.Cost.LatencyMs, 4),
+        Macs = result.Best.Cost.Macs,
+        Params = result.Best.Cost.Params,
+    };
+
+    private static SearchRow Export(OfaSupernet supernet, Candidate best, BudgetConfig budget, DeviceProfile profile, SearchConfig config,
+        SubnetMeasurement measurement, string directory, bool verify, SearchRow row, CommandContext context)
+    {
+        using StaticOfaNet net = measurement.Prepare(supernet, best.Config);
+        var provenance = new JsonObject
+        {
+            ["supernet"] = Path.GetFullPath(config.Supernet),
+            ["supernetSha256"] = AtomicFile.Sha256Hex(config.Supernet),
+            ["recalibration"] = measurement.Provenance(),
+            ["device"] = profile.Name,
+            ["budget"] = new JsonObject { ["name"] = budget.Name, ["latencyMs"] = budget.LatencyMs, ["macs"] = budget.Macs, ["params"] = budget.Params },
+            ["predictedTop1"] = row.PredictedTop1,
+            ["predictedLatencyMs"] = row.PredictedLatencyMs,
+            ["searchSeed"] = config.Seed,
+        };
+        if (verify)
+        {
+            EvaluationResult val = measurement.Evaluate(net, measurement.Data.Validation);
+            EvaluationResult test = measurement.Evaluate(net, measurement.Data.Test);
+            double latency;
+            using (var bench = new NetworkBench(best.Config, profile.BatchSize, measurement.Data.Train.Height, new TorchSharp.torch.Device(profile.Device)))
+                latency = new LatencyMeter(profile).Measure(bench.Forward).MedianMs;
+            row = row with { MeasuredLatencyMs = Math.Round(latency, 4), MeasuredTestTop1 = Math.Round(test.Top1, 4), MeasuredValidationTop1 = Math.Round(val.Top1, 4) };
+            provenance["validationTop1"] = row.MeasuredValidationTop1;
+            provenance["testTop1"] = row.MeasuredTestTop1;
+            provenance["measuredLatencyMs"] = row.MeasuredLatencyMs;
+            context.Logger.LogInformation("Verified {Budget}: latency {Measured:F3} ms (predicted {Predicted:F3}), test top-1 {Test:F2} % (predicted {PredictedTop1:F2} on validation)",
+                budget.Name, latency, row.PredictedLatencyMs, test.Top1, row.PredictedTop1);
+        }
+        net.cpu();
+        SubnetExport.Write(directory, net, measurement.Data.Normalization.ToInputJson("fashion-mnist"), provenance);
+        return row;
+    }
+
+    /// <summary>search-front.png: predicted accuracy vs predicted latency of random sub-networks, and each budget's picks (and measured points with --verify).</summary>
+    private static void WriteFront(SearchConfig config, OfaSearchSpace space, PredictorScorer scorer, IReadOnlyList<SearchRow> rows)
+    {
+        var random = new SplitMix64((ulong)config.Seed ^ 0xF207);
+        var background = Enumerable.Range(0, 1000).Select(_ => SubnetSampler.Sample(space, random)).ToList();
+        double[] accuracy = scorer.Objective(background);
+        var series = new List<ScatterSeries>
+        {
+            new("1,000 random sub-networks (predicted)", background.Select(c => scorer.Cost(c).LatencyMs).ToList(), accuracy, Background: true),
+        };
+        foreach (var strategy in rows.GroupBy(r => r.Strategy))
+            series.Add(new ScatterSeries($"{strategy.Key} (predicted)", strategy.Select(r => r.PredictedLatencyMs).ToList(), strategy.Select(r => r.PredictedTop1).ToList()));
+        var verified = rows.Where(r => r.MeasuredLatencyMs is not null).ToList();
+        if (verified.Count > 0)
+            series.Add(new ScatterSeries("exported, measured (test top-1)", verified.Select(r => r.MeasuredLatencyMs!.Value).ToList(), verified.Select(r => r.MeasuredTestTop1!.Value).ToList()));
+        ScatterReport.Write(Path.Combine(config.ExportDir, "search-front.png"), "accuracy / latency front", "latency (ms)", "top-1 (%)", series);
+    }
+
+    private static void PrintTable(IReadOnlyList<SearchRow> rows)
+    {
+        var table = new Table().AddColumns("budget", "strategy", "arch", "pred. top-1", "pred. ms", "meas. ms", "test top-1", "MMACs", "search s");
+        foreach (SearchRow r in rows)
+            table.AddRow(r.Budget, r.Strategy, r.Arch, F(r.PredictedTop1), F(r.PredictedLatencyMs), F(r.MeasuredLatencyMs), F(r.MeasuredTestTop1),
+                F(r.Macs / 1e6), F(r.SearchSeconds));
+        if (Console.IsOutputRedirected || Console.WindowWidth < 200) AnsiConsole.Profile.Width = 240; // arch strings are long: do not wrap them
+        AnsiConsole.Write(table);
+
+        static string F(double? value) => value is double v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "-";
+    }
+}

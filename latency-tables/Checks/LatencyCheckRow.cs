@@ -1,0 +1,11 @@
+namespace NasPrune.LatencyTables.Checks;
+
+/// <summary>One checked sub-network: predicted (table) and measured (end to end) latency.</summary>
+public sealed record LatencyCheckRow
+{
+    public string Arch { get; init; } = "";
+    public long Macs { get; init; }
+    public double PredictedMs { get; init; }
+    public double MeasuredMs { get; init; }
+    public double ErrorPercent { get; init; }
+}

@@ -1,0 +1,18 @@
+using NasPrune.LatencyTables.Statistics;
+
+namespace NasPrune.LatencyTables.Checks;
+
+/// <summary>How well a latency table predicts measured networks (design note latency.md).</summary>
+public sealed record LatencyCheckSummary(int Networks, double MapePercent, double ShareWithin10Percent, double WorstErrorPercent,
+    double Spearman, double KendallTau)
+{
+    public static LatencyCheckSummary Of(IReadOnlyList<LatencyCheckRow> rows)
+    {
+        double[] predicted = rows.Select(r => r.PredictedMs).ToArray();
+        double[] measured = rows.Select(r => r.MeasuredMs).ToArray();
+        double[] errors = rows.Select(r => Math.Abs(r.ErrorPercent)).ToArray();
+        return new LatencyCheckSummary(rows.Count, errors.Average(), errors.Count(e => e <= 10) / (double)rows.Count,
+            rows.MaxBy(r => Math.Abs(r.ErrorPercent))!.ErrorPercent,
+            RankCorrelation.Spearman(predicted, measured), RankCorrelation.KendallTauB(predicted, measured));
+    }
+}

@@ -1,0 +1,95 @@
+using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Measurement;
+using NasPrune.LatencyTables.Operators;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Randomness;
+using NasPrune.Supernet.Serialization;
+using static TorchSharp.torch;
+
+namespace NasPrune.LatencyTables.Tables;
+
+/// <summary>Where a table build is: operators measured of all, and the one just done.</summary>
+public sealed record LutProgress(int Done, int Total, string Key, double MedianMs);
+
+/// <summary>
+/// Builds a latency table for (space, device profile): measures every operator any sub-network can
+/// contain as a standalone module (<see cref="OperatorBench"/>) and appends one row per operator, so
+/// a stopped build resumes where it was; then fits the per-network constant (input resize, pooling,
+/// dispatch) as the mean residual of measured whole networks against their operator sums (the least-
+/// squares fit of a constant) and writes the metadata, which marks the table finished.
+/// </summary>
+public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int imageSize = 28)
+{
+    /// <summary>Whole networks measured for the constant: the largest, the smallest and random ones.</summary>
+    public const int FitNetworks = 10;
+
+    private const ulong FitSeed = 0xF17;
+
+    /// <summary>Operators measured interleaved and then written together.</summary>
+    public const int GroupSize = 30;
+
+    /// <returns>The finished table, or null when <paramref name="cancellation"/> stopped the build (rerun to resume).</returns>
+    public LatencyTable? Build(string path, IProgress<LutProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Device device = new(profile.Device);
+        var meter = new LatencyMeter(profile);
+        string hash = profile.Hash();
+        List<LutRow> rows = CsvTable.Read<LutRow>(path);
+        if (rows.FirstOrDefault(r => r.ProfileHash != hash) is { } foreign)
+            throw new InvalidDataException($"--out: '{path}' holds rows measured with another device profile ({foreign.Profile}); use a new file");
+        if (LutMetadata.Read(path) is { } finished && finished.Profile.Hash() == hash && finished.Space.Equals(space))
+            return new LatencyTable(rows, finished);
+
+        IReadOnlyList<LatencyOperator> all = LatencyOperators.All(space);
+        var done = rows.Select(r => r.Key).ToHashSet();
+        var todo = all.Where(o => !done.Contains(o.Key)).ToList();
+        using (var appender = new CsvAppender<LutRow>(path))
+        {
+            // Groups of operators are measured interleaved and written together: a stop loses at most one group.
+            foreach (LatencyOperator[] group in todo.Chunk(GroupSize))
+            {
+                if (cancellation.IsCancellationRequested) return null;
+                IReadOnlyList<LatencySample> samples = meter.MeasureInterleaved(group, op => new OperatorBench(space, op, profile.BatchSize, device));
+                for (int i = 0; i < group.Length; i++)
+                {
+                    LutRow row = Row(group[i], samples[i], hash);
+                    appender.Write(row);
+                    rows.Add(row);
+                    progress?.Report(new LutProgress(rows.Count, all.Count, group[i].Key, samples[i].MedianMs));
+                }
+            }
+        }
+
+        var partial = new LatencyTable(rows, new LutMetadata(space, profile, 0, 0, imageSize));
+        double constant = FitConstant(partial, meter, device);
+        var metadata = new LutMetadata(space, profile, constant, FitNetworks, imageSize);
+        metadata.Write(path);
+        return new LatencyTable(rows, metadata);
+    }
+
+    private double FitConstant(LatencyTable table, LatencyMeter meter, Device device)
+    {
+        var random = new SplitMix64(FitSeed);
+        var configs = new List<SubnetConfig> { SubnetConfig.Largest(space), SubnetConfig.Smallest(space) };
+        while (configs.Count < FitNetworks) configs.Add(SubnetSampler.Sample(space, random));
+        IReadOnlyList<LatencySample> measured = meter.MeasureInterleaved(configs, c => new NetworkBench(c, profile.BatchSize, imageSize, device));
+        return configs.Select((c, i) => measured[i].MedianMs - table.OperatorSumMs(c)).Average();
+    }
+
+    private LutRow Row(LatencyOperator op, LatencySample sample, string hash) => new()
+    {
+        Key = op.Key,
+        Kind = op.Kind.ToString(),
+        Stage = op.Stage,
+        StageFirst = op.StageFirst,
+        InputSize = op.InputSize,
+        Kernel = op.Kernel,
+        Expand = op.Expand,
+        MedianMs = Math.Round(sample.MedianMs, 5),
+        P10Ms = Math.Round(sample.P10Ms, 5),
+        P90Ms = Math.Round(sample.P90Ms, 5),
+        Repeats = sample.Repeats,
+        Profile = profile.Name,
+        ProfileHash = hash,
+    };
+}

@@ -1,0 +1,71 @@
+using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Operators;
+using NasPrune.LatencyTables.Tables;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Experiments.Cli;
+using NasPrune.Tests.TestSupport;
+
+namespace NasPrune.Tests.LatencyTables;
+
+public sealed class LatencyTableTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    /// <summary>A small space so a real build takes a second: two resolutions, two kernels, two expand ratios, width 0.25.</summary>
+    private static readonly OfaSearchSpace Small = OfaSearchSpace.Default(0.25) with { Resolutions = [20, 24], Kernels = [3, 5], ExpandRatios = [3, 4] };
+
+    private static readonly DeviceProfile Profile = new() { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 4, Rounds = 2 };
+
+    [Fact]
+    public void PredictedLatencyIsTheSumOfItsOperatorsPlusTheConstant()
+    {
+        OfaSearchSpace space = OfaSearchSpace.Default(0.5);
+        var random = new Random(3);
+        var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = random.NextDouble(), ProfileHash = Profile.Hash() }).ToList();
+        var medians = rows.ToDictionary(r => r.Key, r => r.MedianMs);
+        var table = new LatencyTable(rows, new LutMetadata(space, Profile, 0.25, 10, 28));
+        for (int i = 0; i < 50; i++)
+        {
+            SubnetConfig config = SubnetSampler.Sample(space, (ulong)i);
+            double expected = LatencyOperators.Of(config).Sum(o => medians[o.Key]) + 0.25;
+            Assert.Equal(expected, table.PredictMs(config), 9);
+        }
+        var partial = new LatencyTable(rows.Where(r => !r.Key.StartsWith("head", StringComparison.Ordinal)), table.Metadata);
+        var e = Assert.Throws<KeyNotFoundException>(() => partial.PredictMs(SubnetConfig.Largest(space)));
+        Assert.Contains("head-i2", e.Message);
+    }
+
+    [Fact]
+    public void ABuildStoppedHalfWayResumesWithoutRemeasuringOrDuplicating()
+    {
+        string path = _temp.File("lut.csv");
+        int total = LatencyOperators.All(Small).Count;
+        using (var stop = new CancellationTokenSource())
+        {
+            var progress = new SynchronousProgress<LutProgress>(p => { if (p.Done == 5) stop.Cancel(); }); // the group in flight is finished and kept
+            Assert.Null(new LutBuilder(Small, Profile).Build(path, progress, stop.Token));
+        }
+        Assert.Equal(LutBuilder.GroupSize, CsvTable.Read<LutRow>(path).Count);
+        Assert.Null(LutMetadata.Read(path));
+        Assert.Throws<InvalidDataException>(() => LatencyTable.Read(path)); // not finished yet
+
+        var measured = new List<string>();
+        LatencyTable table = new LutBuilder(Small, Profile).Build(path, new SynchronousProgress<LutProgress>(p => measured.Add(p.Key)))!;
+        Assert.Equal(total - LutBuilder.GroupSize, measured.Count);
+        List<LutRow> rows = CsvTable.Read<LutRow>(path);
+        Assert.Equal(total, rows.Select(r => r.Key).Distinct().Count());
+        Assert.Equal(total, rows.Count);
+        Assert.All(rows, r => Assert.True(r.MedianMs > 0 && r.P10Ms <= r.MedianMs && r.MedianMs <= r.P90Ms, r.Key));
+
+        LatencyTable reread = LatencyTable.Read(path);
+        SubnetConfig config = SubnetSampler.Sample(Small, 1);
+        Assert.Equal(table.PredictMs(config), reread.PredictMs(config), 9);
+        Assert.True(reread.Covers(Small));
+
+        var other = Profile with { Repeats = 6 };
+        Assert.Contains("another device profile", Assert.Throws<InvalidDataException>(() => new LutBuilder(Small, other).Build(path)).Message);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

@@ -1,0 +1,87 @@
+using NasPrune.Search.Constraints;
+using NasPrune.Search.Evolution;
+using NasPrune.Supernet.Ofa;
+
+namespace NasPrune.Tests.Search;
+
+public sealed class EvolutionFinderTests
+{
+    private static readonly OfaSearchSpace Space = OfaSearchSpace.Default(0.5);
+    private static readonly EvolutionOptions Small = new() { Population = 40, Generations = 40 };
+
+    /// <summary>Objective: closeness to a hidden target network (0 at the target); cost: MACs, params and a fake latency of 1 ms per M MACs.</summary>
+    private sealed class TargetScorer(SubnetConfig target) : ICandidateScorer
+    {
+        public List<SubnetConfig> Scored { get; } = [];
+
+        public double[] Objective(IReadOnlyList<SubnetConfig> candidates)
+        {
+            Scored.AddRange(candidates);
+            return candidates.Select(c => -(double)Distance(c, target)).ToArray();
+        }
+
+        public CandidateCost Cost(SubnetConfig candidate)
+        {
+            var (macs, parameters) = SubnetCost.Of(candidate);
+            return new CandidateCost(macs / 1e6, macs, parameters);
+        }
+    }
+
+    private static int Distance(SubnetConfig a, SubnetConfig b) =>
+        (a.Resolution == b.Resolution ? 0 : 1)
+        + a.Depths.Zip(b.Depths).Count(p => p.First != p.Second)
+        + a.Kernels.Zip(b.Kernels).Count(p => p.First != p.Second)
+        + a.Expands.Zip(b.Expands).Count(p => p.First != p.Second);
+
+    [Fact]
+    public void EveryScoredCandidateRespectsEveryConstraint()
+    {
+        var constraints = new SearchConstraints(MaxLatencyMs: 6, MaxMacs: 5_500_000, MaxParams: 900_000);
+        var scorer = new TargetScorer(SubnetConfig.Largest(Space));
+        SearchResult result = EvolutionFinder.Search(Space, scorer, constraints, Small, seed: 1);
+        Assert.Equal(Small.Evaluations, result.Evaluations);
+        Assert.Equal(Small.Evaluations, scorer.Scored.Count);
+        Assert.All(scorer.Scored, c => Assert.True(constraints.Allows(scorer.Cost(c)), c.ToString()));
+        Assert.True(constraints.Allows(result.Best.Cost));
+        // The budget binds: the best is as close to the (unaffordable) largest network as the budget lets it be.
+        Assert.True(result.Best.Cost.Macs > 4_000_000, $"{result.Best.Cost.Macs}");
+    }
+
+    [Fact]
+    public void TheSearchIsReproducibleFromItsSeed()
+    {
+        SubnetConfig target = SubnetSampler.Sample(Space, 77);
+        SearchResult a = EvolutionFinder.Search(Space, new TargetScorer(target), new SearchConstraints(), Small, seed: 5);
+        SearchResult b = EvolutionFinder.Search(Space, new TargetScorer(target), new SearchConstraints(), Small, seed: 5);
+        SearchResult c = EvolutionFinder.Search(Space, new TargetScorer(target), new SearchConstraints(), Small, seed: 6);
+        Assert.Equal(a.Best.Config, b.Best.Config);
+        Assert.Equal(a.BestSoFar, b.BestSoFar);
+        Assert.NotEqual(a.BestSoFar, c.BestSoFar);
+    }
+
+    [Fact]
+    public void OnAKnownOptimumEvolutionBeatsRandomSearchWithTheSameEvaluations()
+    {
+        var options = new EvolutionOptions { Population = 50, Generations = 60 };
+        int evolutionWins = 0;
+        for (ulong seed = 0; seed < 5; seed++)
+        {
+            SubnetConfig target = SubnetSampler.Sample(Space, 1000 + seed);
+            SearchResult evolution = EvolutionFinder.Search(Space, new TargetScorer(target), new SearchConstraints(), options, seed);
+            SearchResult random = RandomSearch.Search(Space, new TargetScorer(target), new SearchConstraints(), options, evolution.Evaluations, seed);
+            Assert.Equal(evolution.Evaluations, random.Evaluations);
+            if (evolution.Best.Objective > random.Best.Objective) evolutionWins++;
+            Assert.True(evolution.Best.Objective >= -6, $"evolution ended {-evolution.Best.Objective} genes from the optimum");
+        }
+        Assert.Equal(5, evolutionWins);
+    }
+
+    [Fact]
+    public void AnUnreachableBudgetIsAClearError()
+    {
+        var options = Small with { MaxDraws = 200 };
+        var e = Assert.Throws<ArgumentException>(() =>
+            EvolutionFinder.Search(Space, new TargetScorer(SubnetConfig.Largest(Space)), new SearchConstraints(MaxMacs: 1000), options, seed: 1));
+        Assert.Contains("MACs <= 0.001 M", e.Message);
+    }
+}
