@@ -39,7 +39,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
         stages = nn.Sequential(blocks);
         classifier = nn.Linear(inWidth, spec.Classes);
         RegisterComponents();
-        Initialize();
+        ResNetInit.Apply(this);
     }
 
     public override Tensor forward(Tensor x)
@@ -49,24 +49,5 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
         y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
         return classifier.call(y).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Kaiming-normal (fan-out) conv weights, BN weight 1 and bias 0, PyTorch's default for the linear layer.</summary>
-    private void Initialize()
-    {
-        using var noGrad = no_grad();
-        foreach (nn.Module module in ModuleTree.All<nn.Module>(this))
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-                    break;
-                case BatchNorm2d bn:
-                    nn.init.ones_(bn.weight);
-                    nn.init.zeros_(bn.bias);
-                    break;
-            }
-        }
     }
 }

@@ -1,0 +1,102 @@
+using NasPrune.Supernet.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Tas;
+
+/// <summary>
+/// The TAS search network of a CIFAR ResNet (design note tas.md): a width-logit vector per conv layer
+/// and a depth-logit vector per stage (init N(0, 0.01)). Each forward samples two widths per layer and
+/// weights every depth by Gumbel-softmax at temperature <see cref="Temperature"/>; every block of a stage
+/// runs and the stage output is the weighted sum of the channel-wise-interpolated outputs after each
+/// candidate depth. <see cref="Argmax"/> is the architecture to derive.
+/// </summary>
+public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter[] _widthLogits;
+    private readonly Parameter[] _depthLogits;
+    private readonly TasSearchConv _stem;
+    private readonly TasSearchBlock[] _blocks;
+    private readonly Linear _classifier;
+
+    public SearchableResNet(TasSearchSpace space) : base("tas_search_resnet")
+    {
+        Space = space;
+        _stem = new TasSearchConv(space.InChannels, space.StageWidths[0], 3, 1, space.WidthChoices[0], relu: true);
+        var blocks = new List<TasSearchBlock>();
+        int inPlanes = space.StageWidths[0];
+        for (int s = 0; s < space.StageWidths.Count; s++)
+            for (int b = 0; b < space.BlocksPerStage; b++)
+            {
+                int layer = TasSearchSpace.ConvA(s, b, space.BlocksPerStage);
+                blocks.Add(new TasSearchBlock(inPlanes, space.StageWidths[s], b == 0 && s > 0 ? 2 : 1, space.WidthChoices[layer], space.WidthChoices[layer + 1]));
+                inPlanes = space.StageWidths[s];
+            }
+        _blocks = blocks.ToArray();
+        _classifier = nn.Linear(space.StageWidths[^1], space.Classes);
+        _widthLogits = space.WidthChoices.Select(c => new Parameter(normal(0, 0.01, [c.Count]))).ToArray();
+        _depthLogits = space.DepthChoices.Select(c => new Parameter(normal(0, 0.01, [c.Count]))).ToArray();
+        register_module("stem", _stem);
+        register_module("blocks", nn.ModuleList<nn.Module>(_blocks));
+        register_module("classifier", _classifier);
+        for (int i = 0; i < _widthLogits.Length; i++) register_parameter($"width_logits_{i}", _widthLogits[i]);
+        for (int i = 0; i < _depthLogits.Length; i++) register_parameter($"depth_logits_{i}", _depthLogits[i]);
+    }
+
+    public TasSearchSpace Space { get; }
+
+    /// <summary>Gumbel-softmax temperature of the next forward passes (the search schedules it).</summary>
+    public double Temperature { get; set; } = 10;
+
+    public IReadOnlyList<Parameter> WidthLogits => _widthLogits;
+    public IReadOnlyList<Parameter> DepthLogits => _depthLogits;
+
+    /// <summary>The architecture logits (optimised by Adam on the other half of the data).</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> ArchitectureParameters() =>
+        named_parameters().Where(p => p.name.Contains("_logits_", StringComparison.Ordinal));
+
+    /// <summary>Everything else: conv weights, BN, classifier (optimised by SGD).</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> WeightParameters() =>
+        named_parameters().Where(p => !p.name.Contains("_logits_", StringComparison.Ordinal));
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        double tau = Temperature;
+        var selections = _widthLogits.Select(l => GumbelSelection.SelectTwo(l, tau)).ToArray();
+        Tensor y = ChannelsLast.Apply(_stem.Forward(x, selections[0].Indices, selections[0].Weights));
+        int n = Space.BlocksPerStage;
+        for (int s = 0; s < Space.StageWidths.Count; s++)
+        {
+            var outputs = new Tensor[n];
+            for (int b = 0; b < n; b++)
+            {
+                int layer = TasSearchSpace.ConvA(s, b, n);
+                y = outputs[b] = _blocks[s * n + b].Forward(y, selections[layer], selections[layer + 1]);
+            }
+            Tensor depthWeights = GumbelSelection.Soft(_depthLogits[s], tau);
+            IReadOnlyList<int> depths = Space.DepthChoices[s];
+            Tensor? stage = null;
+            for (int j = 0; j < depths.Count; j++)
+            {
+                Tensor term = ChannelWiseInterpolation.Apply(outputs[depths[j] - 1], Space.StageWidths[s]).mul(depthWeights[j]);
+                stage = stage is null ? term : stage.add(term);
+            }
+            y = stage!;
+        }
+        return _classifier.call(F.adaptive_avg_pool2d(y, 1).flatten(1)).MoveToOuterDisposeScope();
+    }
+
+    public IReadOnlyList<Tensor> WidthProbabilities() => _widthLogits.Select(l => F.softmax(l, 0)).ToList();
+    public IReadOnlyList<Tensor> DepthProbabilities() => _depthLogits.Select(l => F.softmax(l, 0)).ToList();
+
+    /// <summary>The most likely width of every layer and depth of every stage.</summary>
+    public TasArchitecture Argmax()
+    {
+        int[] widths = _widthLogits.Select(l => (int)l.argmax().item<long>()).ToArray();
+        int[] depths = _depthLogits.Select(l => (int)l.argmax().item<long>()).ToArray();
+        return Space.Architecture(widths, depths);
+    }
+}

@@ -1,0 +1,52 @@
+using NasPrune.Supernet.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Tas;
+
+/// <summary>
+/// The static network of a <see cref="TasArchitecture"/>: a CIFAR ResNet with the found widths and
+/// depths, freshly initialised (TAS inherits no weights). Its MACs equal <see cref="TasArchitecture.Macs"/>.
+/// </summary>
+public sealed class TasResNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d _stem;
+    private readonly BatchNorm2d _stemBn;
+    private readonly Sequential _blocks;
+    private readonly Linear _classifier;
+
+    public TasResNet(TasArchitecture architecture, int inChannels, int classes) : base("tas_resnet")
+    {
+        Architecture = architecture;
+        _stem = nn.Conv2d(inChannels, architecture.StemWidth, 3, stride: 1, padding: 1, bias: false);
+        _stemBn = nn.BatchNorm2d(architecture.StemWidth);
+        var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int width = architecture.StemWidth;
+        for (int s = 0; s < architecture.Stages.Count; s++)
+            for (int b = 0; b < architecture.Stages[s].Count; b++)
+            {
+                var (a, bw) = architecture.Stages[s][b];
+                blocks.Add(($"{s}_{b}", new TasBlock(width, a, bw, b == 0 && s > 0 ? 2 : 1)));
+                width = bw;
+            }
+        _blocks = nn.Sequential(blocks);
+        _classifier = nn.Linear(width, classes);
+        register_module("stem", _stem);
+        register_module("stem_bn", _stemBn);
+        register_module("blocks", _blocks);
+        register_module("classifier", _classifier);
+        Models.ResNetInit.Apply(this); // as the base ResNet
+    }
+
+    public TasArchitecture Architecture { get; }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = F.relu(_stemBn.call(ChannelsLast.Apply(_stem.call(x))), inplace: true);
+        y = _blocks.call(y);
+        return _classifier.call(F.adaptive_avg_pool2d(y, 1).flatten(1)).MoveToOuterDisposeScope();
+    }
+}
