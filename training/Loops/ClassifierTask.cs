@@ -5,6 +5,7 @@ using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Models;
+using NasPrune.Training.Optimization;
 using NasPrune.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,6 +22,7 @@ public sealed class ClassifierTask : ITrainingTask
 {
     private readonly TaskContext _context;
     private readonly StaticModel _model;
+    private readonly OptimizedModule _trained;
     private readonly OptimizationConfig _training;
 
     public ClassifierTask(TaskContext context)
@@ -30,6 +32,7 @@ public sealed class ClassifierTask : ITrainingTask
         ImageDataset train = context.Data.Train;
         _model = ModelFactory.Create(context.Config.Model, train.Channels, train.Classes);
         _model.Module.to(context.Device);
+        _trained = context.Optimized(_model.Module);
         long steps = (long)_training.Epochs * context.BatchesPerEpoch;
         Phases = [new TrainingPhase("train", steps, (long)Math.Round(_training.WarmupEpochs * context.BatchesPerEpoch), _training.Lr)];
     }
@@ -37,20 +40,31 @@ public sealed class ClassifierTask : ITrainingTask
     public nn.Module<Tensor, Tensor> Model => _model.Module;
     public IReadOnlyList<TrainingPhase> Phases { get; }
 
+    public IEnumerable<KeyValuePair<string, Tensor>> State() => _trained.State();
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, int phase, string source) => _trained.LoadState(tensors, source);
+
     private long Macs => _model.Macs(_context.Data.Train.Height);
 
     public string Describe() =>
         $"Model {_context.Config.Model.Arch}: {ParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
         + (_model.InputResolution is int r ? $" at {r}x{r}" : "");
 
-    public void EnterPhase(int phase, bool fresh) { }
-
-    public StepStatistics TrainStep(int phase, long step, Batch batch)
+    public void EnterPhase(int phase, bool fresh)
     {
+        if (fresh) _trained.Optimizer.ResetMomentum();
+        Model.train();
+    }
+
+    public StepStatistics TrainStep(int phase, long step, double lr)
+    {
+        Batch batch = _context.TrainBatch(step);
         Tensor images = _model.InputResolution is int size ? OfaInput.Resize(batch.Images, size) : batch.Images;
         Tensor logits = Model.call(images);
         Tensor loss = F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
+        _trained.Optimizer.ZeroGrad();
         loss.backward();
+        _trained.Optimizer.Step(lr);
         return new StepStatistics(loss.item<float>(), 1, logits.argmax(1).eq(batch.Labels).sum().item<long>(), batch.Count);
     }
 
@@ -82,5 +96,5 @@ public sealed class ClassifierTask : ITrainingTask
 
     internal static long ParameterCount(nn.Module<Tensor, Tensor> model) => model.parameters().Sum(p => p.numel());
 
-    public void Dispose() => _model.Module.Dispose();
+    public void Dispose() => _trained.Dispose();
 }

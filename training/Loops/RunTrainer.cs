@@ -7,7 +7,6 @@ using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Checkpoints;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
-using NasPrune.Training.Optimization;
 using NasPrune.Training.Runs;
 using static TorchSharp.torch;
 
@@ -34,18 +33,15 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         ImageDataset train = data.Train;
         var loader = new BatchLoader(train, config.Training.BatchSize, data.Normalization,
             config.Data.Augment ? Augmentation.Standard : null, shuffle: true, dropLast: true, seed: (ulong)config.Seed);
-        var context = new TaskContext(config, data, run, device, loader.BatchesPerEpoch, logger);
+        var context = new TaskContext(config, data, run, device, loader, logger);
         using ITrainingTask task = TrainingTasks.Create(context);
         PrepareRunDirectory();
         logger.LogInformation("Data {Dataset}: {Train} train, {Validation} validation, {Test} test images of {C}x{H}x{W}",
             config.Data.Dataset, train.Count, data.Validation.Count, data.Test.Count, train.Channels, train.Height, train.Width);
 
         var plan = new PhasePlan(task.Phases, loader.BatchesPerEpoch);
-        nn.Module<Tensor, Tensor> model = task.Model;
-        using var optimizer = new SgdOptimizer(model.named_parameters().Select(p => (p.name, p.parameter)),
-            config.Training.Momentum, config.Training.Nesterov, config.Training.WeightDecay);
         var checkpoints = new CheckpointStore(run.Checkpoints, config.Checkpoints.Keep, logger);
-        var state = Restore(checkpoints, model, optimizer, plan);
+        var state = Restore(checkpoints, task, plan);
         if (state.Step >= plan.TotalSteps && File.Exists(run.Result))
         {
             logger.LogInformation("Run {Run} is already complete ({Steps} steps); nothing to do", run.Root, plan.TotalSteps);
@@ -55,9 +51,8 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         using var metrics = new MetricsLog(run.Metrics, state.Step);
         logger.LogInformation("{Model}; {Steps} steps of batch {Batch} ({Epochs} epochs in {Phases} phase(s)), starting at step {Step}",
             task.Describe(), plan.TotalSteps, config.Training.BatchSize, plan.TotalEpochs, plan.Phases.Count, state.Step);
-        if (state.Step < plan.TotalSteps) Enter(task, optimizer, plan.PhaseAt(state.Step), state);
+        if (state.Step < plan.TotalSteps) Enter(task, plan.PhaseAt(state.Step), state);
 
-        model.train();
         var window = new Window();
         var sinceCheckpoint = Stopwatch.StartNew();
         bool savedAtThisStep = false;
@@ -66,7 +61,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
             int phase = plan.PhaseAt(state.Step);
             double lr = plan.Phases[phase].Schedule.At(state.Step - plan.Start(phase));
             long started = Stopwatch.GetTimestamp();
-            window.Add(TrainStep(task, optimizer, loader, phase, state.Step, lr, device));
+            window.Add(TrainStep(task, phase, state.Step, lr));
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             state.TrainedSeconds += seconds;
             window.Seconds += seconds;
@@ -85,47 +80,42 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
             {
                 task.CompletePhase(phase, new PhaseEnd(state.Step, epoch + 1, state.TrainedSeconds));
                 reports?.PhaseCompleted(run, plan.Phases[phase].Name);
-                if (phase + 1 < plan.Phases.Count) Enter(task, optimizer, phase + 1, state);
+                if (phase + 1 < plan.Phases.Count) Enter(task, phase + 1, state);
             }
             if (epochEnd || state.Step == plan.End(phase)
                 || (config.Checkpoints.EveryMinutes > 0 && sinceCheckpoint.Elapsed.TotalMinutes >= config.Checkpoints.EveryMinutes))
             {
-                Save(checkpoints, model, optimizer, state);
+                Save(checkpoints, task, state);
                 (savedAtThisStep, sinceCheckpoint) = (true, Stopwatch.StartNew());
             }
             if (cancellation.IsCancellationRequested && state.Step < plan.TotalSteps)
             {
-                if (!savedAtThisStep) Save(checkpoints, model, optimizer, state);
+                if (!savedAtThisStep) Save(checkpoints, task, state);
                 logger.LogInformation("Stopped at step {Step} of {Total}; rerun the same command to resume", state.Step, plan.TotalSteps);
                 return TrainingOutcome.Stopped;
             }
         }
 
-        if (!savedAtThisStep) Save(checkpoints, model, optimizer, state);
+        if (!savedAtThisStep) Save(checkpoints, task, state);
         Finish(task, metrics, plan, state, data);
         return TrainingOutcome.Completed;
     }
 
-    /// <summary>Prepares a phase in this process; a phase not yet prepared in the checkpoint starts fresh (momentum reset, one-off preparation).</summary>
-    private void Enter(ITrainingTask task, SgdOptimizer optimizer, int phase, RunState state)
+    /// <summary>Prepares a phase in this process; a phase not yet prepared in the checkpoint starts fresh.</summary>
+    private void Enter(ITrainingTask task, int phase, RunState state)
     {
         bool fresh = state.PreparedPhase < phase;
-        if (fresh) optimizer.ResetMomentum();
         task.EnterPhase(phase, fresh);
         state.PreparedPhase = phase;
         if (task.Phases.Count > 1)
             logger.LogInformation("Phase {Index}/{Count} '{Phase}' {How}", phase + 1, task.Phases.Count, task.Phases[phase].Name, fresh ? "starts" : "resumes");
     }
 
-    private StepStatistics TrainStep(ITrainingTask task, SgdOptimizer optimizer, BatchLoader loader, int phase, long step, double lr, Device device)
+    private StepStatistics TrainStep(ITrainingTask task, int phase, long step, double lr)
     {
         using var scope = NewDisposeScope();
         manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, (ulong)step, 0x5EED) >> 1));
-        Batch batch = loader.GetBatch((int)(step / loader.BatchesPerEpoch), (int)(step % loader.BatchesPerEpoch), device);
-        optimizer.ZeroGrad();
-        StepStatistics statistics = task.TrainStep(phase, step, batch);
-        optimizer.Step(lr);
-        return statistics;
+        return task.TrainStep(phase, step, lr);
     }
 
     private void Validate(ITrainingTask task, MetricsLog metrics, PhasePlan plan, int phase, int epoch, RunState state, double lr)
@@ -197,29 +187,23 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         AtomicFile.WriteAllText(run.Config, RunConfigJson.Serialize(config));
     }
 
-    private RunState Restore(CheckpointStore checkpoints, nn.Module<Tensor, Tensor> model, SgdOptimizer optimizer, PhasePlan plan)
+    private RunState Restore(CheckpointStore checkpoints, ITrainingTask task, PhasePlan plan)
     {
         using LoadedArchive? archive = checkpoints.LoadLatestGood();
         if (archive is null) return new RunState { PreparedPhase = -1 };
         string format = archive.Metadata["format"]?.GetValue<string>() ?? "";
         if (format != CheckpointFormat)
             throw new InvalidDataException($"{checkpoints.Folder}: checkpoint format '{format}' is not '{CheckpointFormat}'");
-        ModuleState.Load(model, archive.Tensors, "model.", checkpoints.Folder);
-        optimizer.LoadState(archive.Tensors, "optim.", checkpoints.Folder);
         long step = archive.Metadata["step"]!.GetValue<long>();
-        return new RunState
-        {
-            Step = step,
-            TrainedSeconds = archive.Metadata["trainedSeconds"]!.GetValue<double>(),
-            // Checkpoints of single-phase runs written before phases existed: their one phase was prepared.
-            PreparedPhase = archive.Metadata["preparedPhase"]?.GetValue<int>() ?? plan.PhaseAt(Math.Max(0, step - 1)),
-        };
+        // Checkpoints of single-phase runs written before phases existed: their one phase was prepared.
+        int prepared = archive.Metadata["preparedPhase"]?.GetValue<int>() ?? plan.PhaseAt(Math.Max(0, step - 1));
+        task.LoadState(archive.Tensors, Math.Max(0, prepared), checkpoints.Folder);
+        return new RunState { Step = step, TrainedSeconds = archive.Metadata["trainedSeconds"]!.GetValue<double>(), PreparedPhase = prepared };
     }
 
-    private void Save(CheckpointStore checkpoints, nn.Module<Tensor, Tensor> model, SgdOptimizer optimizer, RunState state)
+    private void Save(CheckpointStore checkpoints, ITrainingTask task, RunState state)
     {
-        var tensors = ModuleState.Named(model, "model.").Concat(optimizer.State().Select(kv => KeyValuePair.Create("optim." + kv.Key, kv.Value)));
-        checkpoints.Save(state.Step, tensors, new JsonObject
+        checkpoints.Save(state.Step, task.State(), new JsonObject
         {
             ["format"] = CheckpointFormat,
             ["step"] = state.Step,

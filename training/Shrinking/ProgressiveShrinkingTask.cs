@@ -7,6 +7,7 @@ using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Loops;
 using NasPrune.Training.Models;
+using NasPrune.Training.Optimization;
 using NasPrune.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     private readonly TaskContext _context;
     private readonly ProgressiveShrinkingConfig _shrinking;
     private readonly OfaSupernet _supernet;
+    private readonly OptimizedModule _trained;
     private readonly PhaseSampling[] _sampling;
     private readonly SubnetMeasurement _measurement;
     private readonly ImageDataset _validation;
@@ -43,6 +45,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         _supernet = new OfaSupernet(Space);
         if (!string.IsNullOrEmpty(_shrinking.StartSupernet)) LoadStart(_shrinking.StartSupernet);
         _supernet.to(context.Device);
+        _trained = context.Optimized(_supernet);
 
         double lrScale = config.Training.BatchSize / 64.0;
         Phases = _shrinking.Phases.Select(p => new TrainingPhase(p.Name,
@@ -63,8 +66,12 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 
     /// <summary>The frozen teacher once a KD phase has been entered (for inspection).</summary>
     public Teacher? ActiveTeacher => _teacher;
-    public nn.Module<Tensor, Tensor> Model => _supernet;
+    public OfaSupernet Supernet => _supernet;
     public IReadOnlyList<TrainingPhase> Phases { get; }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> State() => _trained.State();
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, int phase, string source) => _trained.LoadState(tensors, source);
 
     public string Describe()
     {
@@ -77,6 +84,8 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     public void EnterPhase(int phase, bool fresh)
     {
         ShrinkingPhaseConfig config = _shrinking.Phases[phase];
+        if (fresh) _trained.Optimizer.ResetMomentum(); // each phase starts with a new optimiser, as the reference's
+        _supernet.train();
         if (!config.IsTeacher && _shrinking.KdRatio > 0) _teacher ??= LoadTeacher();
         if (fresh && _sampling[phase].ExpandStage is int stage)
         {
@@ -85,7 +94,16 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         }
     }
 
-    public StepStatistics TrainStep(int phase, long step, Batch batch)
+    public StepStatistics TrainStep(int phase, long step, double lr)
+    {
+        _trained.Optimizer.ZeroGrad();
+        StepStatistics statistics = Accumulate(phase, step, _context.TrainBatch(step));
+        _trained.Optimizer.Step(lr);
+        return statistics;
+    }
+
+    /// <summary>Forward and backward of every sub-network of the step on <paramref name="batch"/>: gradients add up (no optimiser step).</summary>
+    public StepStatistics Accumulate(int phase, long step, Batch batch)
     {
         ShrinkingPhaseConfig config = _shrinking.Phases[phase];
         PhaseSampling sampling = _sampling[phase];
@@ -232,6 +250,6 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     public void Dispose()
     {
         _teacher?.Dispose();
-        _supernet.Dispose();
+        _trained.Dispose();
     }
 }

@@ -70,19 +70,15 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         using var task = KdTask(subnetsPerStep: 2, teacherBn: "batch");
         var teacher = task.ActiveTeacher!.Network;
         var before = teacher.parameters().Select(p => p.detach().clone()).ToList();
-        Batch batch = RandomBatch();
-        using var optimizer = new NasPrune.Training.Optimization.SgdOptimizer(task.Model.named_parameters().Select(p => (p.name, p.parameter)), 0.9, true, 0);
         for (long step = 0; step < 2; step++)
         {
             using var scope = NewDisposeScope();
-            optimizer.ZeroGrad();
-            task.TrainStep(0, step, batch);
-            optimizer.Step(0.1);
+            task.TrainStep(0, step, lr: 0.1);
         }
         Assert.All(teacher.parameters(), p => Assert.Null(p.grad));
         Assert.All(teacher.parameters(), p => Assert.False(p.requires_grad));
         foreach (var (p, b) in teacher.parameters().Zip(before)) Assert.True(p.allclose(b, 0, 0));
-        Assert.Contains(task.Model.parameters(), p => p.grad is { } g && g.abs().sum().item<float>() > 0);
+        Assert.Contains(task.Supernet.parameters(), p => p.grad is { } g && g.abs().sum().item<float>() > 0);
     }
 
     [Fact]
@@ -91,12 +87,12 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         const int n = 3;
         const long step = 17;
         using var task = KdTask(subnetsPerStep: n, teacherBn: "running");
-        var supernet = (OfaSupernet)task.Model;
+        OfaSupernet supernet = task.Supernet;
         var parameters = supernet.named_parameters().ToList();
         Batch batch = RandomBatch();
 
         manual_seed(99);
-        task.TrainStep(0, step, batch);
+        task.Accumulate(0, step, batch);
         var summed = parameters.ToDictionary(p => p.name, p => Grad(p.parameter));
 
         // Replay: the same sub-networks one by one, in the same order (the same dropout draws).
@@ -173,9 +169,9 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         RunConfig config = TinyShrinking.Config(data, [phase], WriteSupernet(seed: 1), teacherBn);
         NasPrune.Supernet.Runtime.TorchSetup.Configure(1, config.Seed);
         DataSplits splits = DataSource.Load(config.Data);
-        var task = new ProgressiveShrinkingTask(new TaskContext(config, splits, new RunDirectory(_temp.File("task")), CPU, 2, NullLogger.Instance));
+        var loader = new BatchLoader(splits.Train, config.Training.BatchSize, splits.Normalization, Augmentation.Standard, shuffle: true, dropLast: true, seed: 5);
+        var task = new ProgressiveShrinkingTask(new TaskContext(config, splits, new RunDirectory(_temp.File("task")), CPU, loader, NullLogger.Instance));
         task.EnterPhase(0, fresh: true);
-        task.Model.train();
         return task;
     }
 
