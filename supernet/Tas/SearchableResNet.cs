@@ -47,6 +47,12 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
 
     public TasSearchSpace Space { get; }
 
+    /// <summary>False: every layer runs at full width (TAS depth only).</summary>
+    public bool SearchWidths { get; init; } = true;
+
+    /// <summary>False: every stage runs all its blocks (TAS width only).</summary>
+    public bool SearchDepths { get; init; } = true;
+
     /// <summary>Gumbel-softmax temperature of the next forward passes (the search schedules it).</summary>
     public double Temperature { get; set; } = 10;
 
@@ -65,7 +71,7 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         double tau = Temperature;
-        var selections = _widthLogits.Select(l => GumbelSelection.SelectTwo(l, tau)).ToArray();
+        var selections = _widthLogits.Select(l => SearchWidths ? GumbelSelection.SelectTwo(l, tau) : ([l.size(0) - 1], ones(1, device: l.device))).ToArray();
         Tensor y = ChannelsLast.Apply(_stem.Forward(x, selections[0].Indices, selections[0].Weights));
         int n = Space.BlocksPerStage;
         for (int s = 0; s < Space.StageWidths.Count; s++)
@@ -76,7 +82,7 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
                 int layer = TasSearchSpace.ConvA(s, b, n);
                 y = outputs[b] = _blocks[s * n + b].Forward(y, selections[layer], selections[layer + 1]);
             }
-            Tensor depthWeights = GumbelSelection.Soft(_depthLogits[s], tau);
+            Tensor depthWeights = SearchDepths ? GumbelSelection.Soft(_depthLogits[s], tau) : OneHotLast(_depthLogits[s]);
             IReadOnlyList<int> depths = Space.DepthChoices[s];
             Tensor? stage = null;
             for (int j = 0; j < depths.Count; j++)
@@ -89,14 +95,19 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
         return _classifier.call(F.adaptive_avg_pool2d(y, 1).flatten(1)).MoveToOuterDisposeScope();
     }
 
-    public IReadOnlyList<Tensor> WidthProbabilities() => _widthLogits.Select(l => F.softmax(l, 0)).ToList();
-    public IReadOnlyList<Tensor> DepthProbabilities() => _depthLogits.Select(l => F.softmax(l, 0)).ToList();
+    /// <summary>Softmax of the width logits (one-hot on the full width when widths are not searched).</summary>
+    public IReadOnlyList<Tensor> WidthProbabilities() => _widthLogits.Select(l => SearchWidths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
+
+    /// <summary>Softmax of the depth logits (one-hot on the full depth when depths are not searched).</summary>
+    public IReadOnlyList<Tensor> DepthProbabilities() => _depthLogits.Select(l => SearchDepths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
+
+    private static Tensor OneHotLast(Tensor logits) => F.one_hot(tensor(logits.size(0) - 1, device: logits.device), logits.size(0)).to(logits.dtype);
 
     /// <summary>The most likely width of every layer and depth of every stage.</summary>
     public TasArchitecture Argmax()
     {
-        int[] widths = _widthLogits.Select(l => (int)l.argmax().item<long>()).ToArray();
-        int[] depths = _depthLogits.Select(l => (int)l.argmax().item<long>()).ToArray();
+        int[] widths = _widthLogits.Select(l => SearchWidths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
+        int[] depths = _depthLogits.Select(l => SearchDepths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
         return Space.Architecture(widths, depths);
     }
 }

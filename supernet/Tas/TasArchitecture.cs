@@ -30,4 +30,20 @@ public sealed record TasArchitecture(int StemWidth, IReadOnlyList<IReadOnlyList<
 
     public override string ToString() =>
         $"stem{StemWidth}|" + string.Join("|", Stages.Select(stage => string.Join(",", stage.Select(b => $"{b.A}-{b.B}"))));
+
+    /// <summary>Parses <see cref="ToString"/>'s form, e.g. <c>stem8|4-16,6-16,8-16|19-32|..</c>; errors name the part.</summary>
+    public static TasArchitecture Parse(string text)
+    {
+        string[] parts = text.Trim().Split('|');
+        if (parts.Length < 2 || !parts[0].StartsWith("stem", StringComparison.Ordinal) || !int.TryParse(parts[0].AsSpan(4), out int stem) || stem < 1)
+            throw new ArgumentException($"TAS architecture '{text}': expected stem<width>|<a>-<b>,...|... (one group of blocks per stage)");
+        var stages = parts.Skip(1).Select((group, s) => (IReadOnlyList<(int, int)>)group.Split(',').Select(block =>
+        {
+            string[] ab = block.Split('-');
+            if (ab.Length != 2 || !int.TryParse(ab[0], out int a) || !int.TryParse(ab[1], out int b) || a < 1 || b < 1)
+                throw new ArgumentException($"TAS architecture '{text}': stage {s} block '{block}' is not <conv a width>-<conv b width>");
+            return (a, b);
+        }).ToList()).ToList();
+        return new TasArchitecture(stem, stages);
+    }
 }

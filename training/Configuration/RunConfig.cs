@@ -32,6 +32,9 @@ public sealed record RunConfig : IValidatableObject
     /// <summary>Required when <see cref="ModelConfig.Arch"/> is <c>ofa-supernet</c>; then <c>training.epochs</c>, <c>lr</c> and <c>warmupEpochs</c> are unused (each phase has its own).</summary>
     public ProgressiveShrinkingConfig? ProgressiveShrinking { get; init; }
 
+    /// <summary>Transformable architecture search of the ResNet <c>model.arch</c> names (design note tas.md).</summary>
+    public TasConfig? Tas { get; init; }
+
     /// <summary>Training-loss log line and metrics row every this many steps.</summary>
     [Range(1, 1_000_000)]
     public int LogEverySteps { get; init; } = 50;
@@ -46,6 +49,12 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'progressiveShrinking' is required when 'model.arch' is '{ModelConfig.Supernet}'";
         if (!Model.IsSupernet && ProgressiveShrinking is not null)
             yield return $"config: 'progressiveShrinking' needs 'model.arch' = '{ModelConfig.Supernet}', got '{Model.Arch}'";
+        if (Tas is not null && (Model.IsOfa || ProgressiveShrinking is not null))
+            yield return $"config: 'tas' needs a ResNet 'model.arch' (resnet20, resnet56, ...) and no 'progressiveShrinking', got '{Model.Arch}'";
+        if (Tas?.Search.TauMin > Tas?.Search.TauMax)
+            yield return $"config: 'tas.search.tauMin' ({Tas.Search.TauMin}) must not exceed 'tas.search.tauMax' ({Tas.Search.TauMax})";
+        if (Tas is { BaseModel: { Length: > 0 } baseModel } && !File.Exists(baseModel))
+            yield return $"config: 'tas.baseModel': file '{baseModel}' does not exist";
         if (!Model.IsOfa) yield break;
         if (OfaModelProblem() is { } problem)
         {

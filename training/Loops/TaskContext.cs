@@ -15,6 +15,6 @@ public sealed record TaskContext(RunConfig Config, DataSplits Data, RunDirectory
     public Batch TrainBatch(long step) => TrainLoader.GetBatch((int)(step / BatchesPerEpoch), (int)(step % BatchesPerEpoch), Device);
 
     /// <summary>A new SGD-trained module with the run's optimiser settings.</summary>
-    public Optimization.OptimizedModule Optimized(nn.Module<Tensor, Tensor> module, string prefix = "") =>
-        new(module, Config.Training.Momentum, Config.Training.Nesterov, Config.Training.WeightDecay, prefix);
+    public Optimization.OptimizedModule Optimized(nn.Module<Tensor, Tensor> module, string prefix = "", Func<string, bool>? trains = null) =>
+        new(module, Config.Training.Momentum, Config.Training.Nesterov, Config.Training.WeightDecay, prefix, trains);
 }

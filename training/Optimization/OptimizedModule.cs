@@ -7,9 +7,12 @@ namespace NasPrune.Training.Optimization;
 /// A trained module with its SGD optimiser (training.momentum / nesterov / weightDecay), checkpointed
 /// together under a name prefix: "{prefix}." + the module's state and "{prefix}optim." + the momentum buffers.
 /// </summary>
-public sealed class OptimizedModule(nn.Module<Tensor, Tensor> module, double momentum, bool nesterov, double weightDecay, string prefix = "") : IDisposable
+/// <param name="trains">Which parameters (by name) the optimiser updates; default all.</param>
+public sealed class OptimizedModule(nn.Module<Tensor, Tensor> module, double momentum, bool nesterov, double weightDecay, string prefix = "",
+    Func<string, bool>? trains = null) : IDisposable
 {
-    private readonly SgdOptimizer _optimizer = new(module.named_parameters().Select(p => (p.name, p.parameter)), momentum, nesterov, weightDecay);
+    private readonly SgdOptimizer _optimizer = new(module.named_parameters().Where(p => trains?.Invoke(p.name) ?? true).Select(p => (p.name, p.parameter)),
+        momentum, nesterov, weightDecay);
 
     public nn.Module<Tensor, Tensor> Module { get; } = module;
     public SgdOptimizer Optimizer => _optimizer;

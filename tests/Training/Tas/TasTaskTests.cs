@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Supernet.Tas;
+using NasPrune.Tests.Supernet.Ofa;
+using NasPrune.Tests.TestSupport;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Loops;
+using NasPrune.Training.Runs;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace NasPrune.Tests.Training.Tas;
+
+public sealed class TasTaskTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    /// <summary>ResNet-8 on 64 synthetic images, batch 16: base, search and final one epoch (4 steps) each.</summary>
+    private RunConfig Config(string data) => TinyRun.Config(data, epochs: 1) with
+    {
+        Tas = new TasConfig
+        {
+            Search = new TasSearchConfig { Epochs = 1, FlopsTarget = 0.5, TauMax = 5, TauMin = 1 },
+            Final = new TasFinalConfig { Epochs = 1 },
+        },
+    };
+
+    [Fact]
+    public void BaseSearchDeriveAndDistilRunEndToEnd()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var run = new RunDirectory(_temp.File("run"));
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, NullLogger.Instance).Run(CancellationToken.None));
+        TasArchitecture architecture = TasArchitecture.Parse(File.ReadAllText(Path.Combine(run.Root, "tas-architecture.txt")));
+        JsonObject result = JsonNode.Parse(File.ReadAllText(run.Result))!.AsObject();
+        Assert.Equal(architecture.ToString(), result["tasArchitecture"]!.GetValue<string>());
+        Assert.Equal(architecture.Macs(1, 10, 28), result["macsPerImage"]!.GetValue<long>());
+        using var net = new TasResNet(architecture, 1, 10);
+        using LoadedArchive model = TensorArchive.Read(run.Model);
+        ModuleState.Load(net, model.Tensors, "", run.Model);
+        net.eval();
+        Assert.Equal(architecture.Macs(1, 10, 28), MacCounter.Count(net, randn(2, 1, 28, 28)));
+        Assert.True(File.Exists(Path.Combine(run.Root, "base.npta")));
+    }
+
+    [Theory]
+    [InlineData(6)]   // inside the search
+    [InlineData(10)]  // inside the final training
+    public void StoppingAndResumingEqualsAnUninterruptedRun(long stopAt)
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var straight = new RunDirectory(_temp.File($"straight-{stopAt}"));
+        new RunTrainer(config, straight, NullLogger.Instance).Run(CancellationToken.None);
+        var resumed = new RunDirectory(_temp.File($"resumed-{stopAt}"));
+        using (var stop = new CancellationTokenSource())
+            Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, resumed, NullLogger.Instance, new StopAtStep(stopAt, stop)).Run(stop.Token));
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, resumed, NullLogger.Instance).Run(CancellationToken.None));
+        Assert.Equal(File.ReadAllText(Path.Combine(straight.Root, "tas-architecture.txt")), File.ReadAllText(Path.Combine(resumed.Root, "tas-architecture.txt")));
+        using LoadedArchive a = TensorArchive.Read(straight.Model);
+        using LoadedArchive b = TensorArchive.Read(resumed.Model);
+        foreach (var (name, tensor) in a.Tensors) TensorAssert.Close(tensor, b[name], 1e-6, name);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
