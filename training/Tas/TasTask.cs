@@ -151,9 +151,7 @@ public sealed class TasTask : ITrainingTask
         {
             Tensor teacherLogits;
             using (no_grad()) teacherLogits = teacher.call(batch.Images);
-            double a = _tas.Final.KdAlpha, t = _tas.Final.KdTemperature;
-            Tensor kd = F.kl_div(F.log_softmax(logits.div(t), 1), F.softmax(teacherLogits.div(t), 1), reduction: nn.Reduction.Sum).div(batch.Count).mul(t * t);
-            loss = F.cross_entropy(logits, batch.Labels).mul(1 - a).add(kd.mul(a));
+            loss = KnowledgeDistillation.Loss(logits, teacherLogits, batch.Labels, _tas.Final.KdAlpha, _tas.Final.KdTemperature);
         }
         loss.backward();
         trained.Optimizer.Step(lr);
