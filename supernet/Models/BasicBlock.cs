@@ -17,11 +17,13 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn2;
     private readonly nn.Module<Tensor, Tensor>? shortcut;
 
-    public BasicBlock(string name, int inChannels, int outChannels, int stride) : base(name)
+    /// <param name="middleChannels">Width of the first conv (default: <paramref name="outChannels"/>; filter pruning narrows it).</param>
+    public BasicBlock(string name, int inChannels, int outChannels, int stride, int? middleChannels = null) : base(name)
     {
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-        bn1 = nn.BatchNorm2d(outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
+        int middle = middleChannels ?? outChannels;
+        conv1 = nn.Conv2d(inChannels, middle, 3, stride: stride, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(middle);
+        conv2 = nn.Conv2d(middle, outChannels, 3, stride: 1, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels);
         if (stride != 1 || inChannels != outChannels)
         {
@@ -31,6 +33,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         }
         RegisterComponents();
     }
+
+    public Conv2d Conv1 => conv1;
+    public BatchNorm2d Bn1 => bn1;
+    public Conv2d Conv2 => conv2;
 
     public override Tensor forward(Tensor x)
     {

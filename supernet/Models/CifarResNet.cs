@@ -20,6 +20,9 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
 
     public ResNetSpec Spec { get; }
 
+    /// <summary>The basic blocks in order (stage by stage).</summary>
+    public IReadOnlyList<BasicBlock> Blocks => stages.children().Cast<BasicBlock>().ToList();
+
     public CifarResNet(ResNetSpec spec) : base($"resnet{spec.Depth}")
     {
         Spec = spec;
@@ -32,7 +35,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
             for (int b = 0; b < spec.BlocksPerStage; b++)
             {
                 int stride = b == 0 && s > 0 ? 2 : 1;
-                blocks.Add(($"{s}_{b}", new BasicBlock($"block{s}_{b}", inWidth, spec.Widths[s], stride)));
+                blocks.Add(($"{s}_{b}", new BasicBlock($"block{s}_{b}", inWidth, spec.Widths[s], stride, spec.MiddleWidth(s, b))));
                 inWidth = spec.Widths[s];
             }
         }

@@ -1,11 +1,18 @@
 namespace NasPrune.Supernet.Models;
 
-/// <summary>Shape of a CIFAR-style ResNet: depth 6n+2, per-stage widths, input channels and classes.</summary>
-public sealed record ResNetSpec(int Depth, int InChannels, int Classes, IReadOnlyList<int> Widths)
+/// <summary>
+/// Shape of a CIFAR-style ResNet: depth 6n+2, per-stage widths, input channels and classes, and
+/// optionally the width of every block's first conv (<see cref="MiddleWidths"/>, block order; filter
+/// pruning narrows them; null: the stage width).
+/// </summary>
+public sealed record ResNetSpec(int Depth, int InChannels, int Classes, IReadOnlyList<int> Widths, IReadOnlyList<int>? MiddleWidths = null)
 {
     public static readonly IReadOnlyList<int> StandardWidths = [16, 32, 64];
 
     public int BlocksPerStage => (Depth - 2) / 6;
+
+    /// <summary>Output width of the first conv of block <paramref name="block"/> (counted over all stages).</summary>
+    public int MiddleWidth(int stage, int block) => MiddleWidths?[stage * BlocksPerStage + block] ?? Widths[stage];
 
     /// <summary>"resnet20", "resnet32", "resnet56", "resnet110" (any 6n+2).</summary>
     public static ResNetSpec FromName(string name, int inChannels, int classes)
@@ -28,8 +35,8 @@ public sealed record ResNetSpec(int Depth, int InChannels, int Classes, IReadOnl
             {
                 int stride = b == 0 && s > 0 ? 2 : 1;
                 int outH = (h + 2 - 3) / stride + 1;
-                int w = Widths[s];
-                macs += 9L * inWidth * w * outH * outH + 9L * w * w * outH * outH;
+                int w = Widths[s], m = MiddleWidth(s, b);
+                macs += 9L * inWidth * m * outH * outH + 9L * m * w * outH * outH;
                 if (stride != 1 || inWidth != w) macs += (long)inWidth * w * outH * outH;
                 inWidth = w;
                 h = outH;

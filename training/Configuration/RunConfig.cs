@@ -35,6 +35,9 @@ public sealed record RunConfig : IValidatableObject
     /// <summary>Transformable architecture search of the ResNet <c>model.arch</c> names (design note tas.md).</summary>
     public TasConfig? Tas { get; init; }
 
+    /// <summary>Prune the trained ResNet <c>pruning.baseModel</c> and fine-tune it (a baseline for TAS).</summary>
+    public PruningConfig? Pruning { get; init; }
+
     /// <summary>Training-loss log line and metrics row every this many steps.</summary>
     [Range(1, 1_000_000)]
     public int LogEverySteps { get; init; } = 50;
@@ -53,8 +56,8 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'tas' needs a ResNet 'model.arch' (resnet20, resnet56, ...) and no 'progressiveShrinking', got '{Model.Arch}'";
         if (Tas?.Search.TauMin > Tas?.Search.TauMax)
             yield return $"config: 'tas.search.tauMin' ({Tas.Search.TauMin}) must not exceed 'tas.search.tauMax' ({Tas.Search.TauMax})";
-        if (Tas is { BaseModel: { Length: > 0 } baseModel } && !File.Exists(baseModel))
-            yield return $"config: 'tas.baseModel': file '{baseModel}' does not exist";
+        if (Pruning is not null && (Model.IsOfa || Tas is not null))
+            yield return $"config: 'pruning' needs a ResNet 'model.arch' and no 'tas', got '{Model.Arch}'";
         if (!Model.IsOfa) yield break;
         if (OfaModelProblem() is { } problem)
         {

@@ -30,7 +30,7 @@ public sealed class ClassifierTask : ITrainingTask
         _context = context;
         _training = context.Config.Training;
         ImageDataset train = context.Data.Train;
-        _model = ModelFactory.Create(context.Config.Model, train.Channels, train.Classes);
+        _model = ModelFactory.Create(context.Config, train.Channels, train.Classes, train.Height);
         _model.Module.to(context.Device);
         _trained = context.Optimized(_model.Module);
         long steps = (long)_training.Epochs * context.BatchesPerEpoch;

@@ -1,4 +1,6 @@
 using NasPrune.Supernet.Models;
+using NasPrune.Supernet.Pruning;
+using NasPrune.Supernet.Serialization;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Training.Configuration;
@@ -10,6 +12,21 @@ namespace NasPrune.Training.Models;
 /// <summary>Builds the static model a <see cref="ModelConfig"/> names, for a data set's shape.</summary>
 public static class ModelFactory
 {
+    /// <summary>The model of a run config: a pruned trained ResNet when <c>pruning</c> is set, else <see cref="Create(ModelConfig, int, int)"/>.</summary>
+    public static StaticModel Create(RunConfig config, int inChannels, int classes, int size)
+    {
+        if (config.Pruning is not PruningConfig pruning) return Create(config.Model, inChannels, classes);
+        ResNetSpec spec = ResNetSpec.FromName(config.Model.Arch, inChannels, classes);
+        if (!File.Exists(pruning.BaseModel))
+            throw new FileNotFoundException($"pruning.baseModel: '{pruning.BaseModel}' does not exist (train the base network first)");
+        using var trained = new CifarResNet(spec);
+        using (LoadedArchive archive = TensorArchive.Read(pruning.BaseModel))
+            ModuleState.Load(trained, archive.Tensors, "", pruning.BaseModel);
+        double keep = L1FilterPruning.KeepFor(spec, (long)(pruning.FlopsTarget * spec.Macs(size)), size);
+        CifarResNet pruned = L1FilterPruning.Prune(trained, keep);
+        return new StaticModel(pruned, null, -1) { MacsAtSize = pruned.Spec.Macs };
+    }
+
     public static StaticModel Create(ModelConfig config, int inChannels, int classes)
     {
         if (config.IsOfaSubnet)

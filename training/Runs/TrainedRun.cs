@@ -25,7 +25,7 @@ public static class TrainedRun
         if (config.Model.IsSupernet)
             throw new ArgumentException($"--run-dir: '{run.Root}' trained a supernet; evaluate its exported sub-networks (--model {run.ExportedSubnet("largest")}) or export one from {run.PhaseSupernet("<phase>")}");
         DataSplits data = DataSource.Load(config.Data);
-        StaticModel model = ModelFactory.Create(config.Model, data.Train.Channels, data.Train.Classes);
+        StaticModel model = ModelFactory.Create(config, data.Train.Channels, data.Train.Classes, data.Train.Height);
         if (File.Exists(run.Model))
         {
             using LoadedArchive archive = TensorArchive.Read(run.Model);

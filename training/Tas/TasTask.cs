@@ -53,6 +53,7 @@ public sealed class TasTask : ITrainingTask
         var baseNet = new CifarResNet(spec);
         if (!string.IsNullOrEmpty(_tas.BaseModel))
         {
+            if (!File.Exists(_tas.BaseModel)) throw new FileNotFoundException($"tas.baseModel: '{_tas.BaseModel}' does not exist");
             using LoadedArchive archive = TensorArchive.Read(_tas.BaseModel);
             ModuleState.Load(baseNet, archive.Tensors, "", _tas.BaseModel);
         }
