@@ -73,6 +73,6 @@ public sealed record TasFinalConfig
     [Range(0.1, 100.0)]
     public double KdTemperature { get; init; } = 4;
 
-    /// <summary>An architecture to train instead of searching one (TasArchitecture text, e.g. from another run's tas-architecture.txt).</summary>
+    /// <summary>An architecture to train instead of searching one: TasArchitecture text, or @file (e.g. @runs/fmnist-tas-resnet20/tas-architecture.txt).</summary>
     public string? Architecture { get; init; }
 }

@@ -73,7 +73,9 @@ public sealed class TasTask : ITrainingTask
 
         int perEpoch = context.BatchesPerEpoch;
         var phases = new List<TrainingPhase>();
-        if (string.IsNullOrEmpty(_tas.BaseModel))
+        // The base network is trained here unless given, and only when something needs it (the search, or KD).
+        bool needsBase = string.IsNullOrEmpty(_tas.Final.Architecture) || _tas.Final.Distill;
+        if (string.IsNullOrEmpty(_tas.BaseModel) && needsBase)
             phases.Add(new TrainingPhase("base", (long)_training.Epochs * perEpoch, (long)Math.Round(_training.WarmupEpochs * perEpoch), _training.Lr));
         if (string.IsNullOrEmpty(_tas.Final.Architecture))
             phases.Add(new TrainingPhase("search", (long)_tas.Search.Epochs * perEpoch, 0, _tas.Search.WeightLr));
@@ -245,9 +247,19 @@ public sealed class TasTask : ITrainingTask
         };
     }
 
-    private TasArchitecture? KnownArchitecture() =>
-        !string.IsNullOrEmpty(_tas.Final.Architecture) ? TasArchitecture.Parse(_tas.Final.Architecture)
-        : File.Exists(ArchitecturePath) ? TasArchitecture.Parse(File.ReadAllText(ArchitecturePath)) : null;
+    /// <summary>tas.final.architecture (the text, or @file), else what this run's search wrote, else null.</summary>
+    private TasArchitecture? KnownArchitecture()
+    {
+        string? given = _tas.Final.Architecture;
+        if (!string.IsNullOrEmpty(given))
+        {
+            if (!given.StartsWith('@')) return TasArchitecture.Parse(given);
+            string file = given[1..];
+            return File.Exists(file) ? TasArchitecture.Parse(File.ReadAllText(file))
+                : throw new FileNotFoundException($"tas.final.architecture: '{file}' does not exist (run the search first)");
+        }
+        return File.Exists(ArchitecturePath) ? TasArchitecture.Parse(File.ReadAllText(ArchitecturePath)) : null;
+    }
 
     /// <summary>The derived network, freshly initialised from a seed of its own (TAS inherits no weights).</summary>
     private void BuildFinal(TasArchitecture architecture)

@@ -61,5 +61,24 @@ public sealed class TasTaskTests : IDisposable
         foreach (var (name, tensor) in a.Tensors) TensorAssert.Close(tensor, b[name], 1e-6, name);
     }
 
+    [Fact]
+    public void AGivenArchitectureTrainedFromScratchSkipsBaseAndSearch()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        string file = _temp.File("arch.txt");
+        File.WriteAllText(file, "stem8|6-12|12-24|24-48\n");
+        config = config with { Tas = config.Tas! with { Final = new TasFinalConfig { Epochs = 1, Distill = false, Architecture = "@" + file } } };
+        var run = new RunDirectory(_temp.File("scratch"));
+        var logger = new ListLogger();
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
+        Assert.Contains(logger.Lines, l => l.Contains("phases final;"));
+        JsonObject result = JsonNode.Parse(File.ReadAllText(run.Result))!.AsObject();
+        Assert.Equal("stem8|6-12|12-24|24-48", result["tasArchitecture"]!.GetValue<string>());
+        Assert.False(result["distilled"]!.GetValue<bool>());
+        var missing = config with { Tas = config.Tas! with { Final = config.Tas.Final with { Architecture = "@" + _temp.File("none.txt") } } };
+        Assert.Contains("tas.final.architecture", Assert.Throws<FileNotFoundException>(() =>
+            new RunTrainer(missing, new RunDirectory(_temp.File("missing")), NullLogger.Instance).Run(CancellationToken.None)).Message);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
