@@ -18,14 +18,21 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? shortcut;
 
     /// <param name="middleChannels">Width of the first conv (default: <paramref name="outChannels"/>; filter pruning narrows it).</param>
-    public BasicBlock(string name, int inChannels, int outChannels, int stride, int? middleChannels = null) : base(name)
+    /// <param name="avgPoolDownsample">Stride-2 shortcut as 2x2 average pooling + 1x1 conv (TAS's derived networks) instead of a strided 1x1 conv + BN.</param>
+    public BasicBlock(string name, int inChannels, int outChannels, int stride, int? middleChannels = null, bool avgPoolDownsample = false) : base(name)
     {
         int middle = middleChannels ?? outChannels;
         conv1 = nn.Conv2d(inChannels, middle, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(middle);
         conv2 = nn.Conv2d(middle, outChannels, 3, stride: 1, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels);
-        if (stride != 1 || inChannels != outChannels)
+        if (stride == 2 && avgPoolDownsample)
+        {
+            shortcut = nn.Sequential(
+                ("pool", nn.AvgPool2d(2, stride: 2, ceil_mode: true)),
+                ("conv", nn.Conv2d(inChannels, outChannels, 1, bias: false)));
+        }
+        else if (stride != 1 || inChannels != outChannels)
         {
             shortcut = nn.Sequential(
                 ("conv", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),

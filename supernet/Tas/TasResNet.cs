@@ -8,7 +8,8 @@ namespace NasPrune.Supernet.Tas;
 
 /// <summary>
 /// The static network of a <see cref="TasArchitecture"/>: a CIFAR ResNet with the found widths and
-/// depths, freshly initialised (TAS inherits no weights). Its MACs equal <see cref="TasArchitecture.Macs"/>.
+/// depths (basic blocks with avg-pool + 1x1 conv shortcuts at stride 2, 1x1 conv + BN where a stride-1
+/// block changes the width), freshly initialised (TAS inherits no weights). Its MACs equal <see cref="TasArchitecture.Macs"/>.
 /// </summary>
 public sealed class TasResNet : nn.Module<Tensor, Tensor>
 {
@@ -28,7 +29,7 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
             for (int b = 0; b < architecture.Stages[s].Count; b++)
             {
                 var (a, bw) = architecture.Stages[s][b];
-                blocks.Add(($"{s}_{b}", new TasBlock(width, a, bw, b == 0 && s > 0 ? 2 : 1)));
+                blocks.Add(($"{s}_{b}", new Models.BasicBlock($"block{s}_{b}", width, bw, b == 0 && s > 0 ? 2 : 1, middleChannels: a, avgPoolDownsample: true)));
                 width = bw;
             }
         _blocks = nn.Sequential(blocks);
