@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NasPrune.Supernet.Sparse;
+
+/// <summary>The linear counterpart of <see cref="SparseConv2d"/> (weight masked by the top (1 - p) of |scores|; the bias stays dense).</summary>
+public sealed class SparseLinear : nn.Module<Tensor, Tensor>, ISparseLayer
+{
+    private readonly Parameter _weight;
+    private readonly Parameter _bias;
+    private readonly Parameter _scores;
+
+    public SparseLinear(int inFeatures, int outFeatures) : base("sparse_linear")
+    {
+        double bound = 1 / Math.Sqrt(inFeatures);
+        _weight = new Parameter(empty(outFeatures, inFeatures).uniform_(-bound, bound));
+        _bias = new Parameter(zeros(outFeatures));
+        _scores = new Parameter(zeros_like(_weight));
+        register_parameter("weight", _weight);
+        register_parameter("bias", _bias);
+        register_parameter("scores", _scores);
+    }
+
+    public Parameter Weight => _weight;
+    public Parameter Scores => _scores;
+    public double Sparsity { get; set; }
+
+    public Tensor Mask() => TopKMask.Compute(_scores, Sparsity);
+
+    public Tensor EffectiveWeight() => Sparsity == 0 ? _weight : TopKMask.Apply(_weight, _scores, Mask());
+
+    public void InitialiseScores() => SparseScores.FromWeights(_weight, _scores, fanIn: _weight.shape[1]);
+
+    public override Tensor forward(Tensor x) => F.linear(x, EffectiveWeight(), _bias);
+}
