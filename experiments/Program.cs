@@ -14,6 +14,7 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     LutCommand.Create(),
     PredictorCommand.Create(),
     SearchCommand.Create(),
+    TuneCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -7,6 +7,9 @@ namespace NasPrune.Search.Tuning;
 public interface IStudyStorage
 {
     int CreateTrial();
+
+    /// <summary>Creates a trial only while the study has fewer than <paramref name="limit"/> trials (atomically); null when full.</summary>
+    int? TryCreateTrial(int limit);
     void SetParam(int trial, string name, double value, Distribution distribution);
     void Report(int trial, int step, double value);
     void Finish(int trial, TrialState state, double? value);

@@ -24,6 +24,16 @@ public sealed class InMemoryStorage : IStudyStorage
         }
     }
 
+    public int? TryCreateTrial(int limit)
+    {
+        lock (_lock)
+        {
+            if (_trials.Count >= limit) return null;
+            _trials.Add(new Mutable());
+            return _trials.Count - 1;
+        }
+    }
+
     public void SetParam(int trial, string name, double value, Distribution distribution)
     {
         lock (_lock) (_trials[trial].Params[name], _trials[trial].Distributions[name]) = (value, distribution);

@@ -57,6 +57,20 @@ public sealed class SqliteStorage : IStudyStorage, IDisposable
         return (int)number - 1; // numbers from 0, as Optuna's
     }
 
+    public int? TryCreateTrial(int limit)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var count = Command("SELECT COUNT(*) FROM trials");
+        count.Transaction = transaction;
+        if ((long)count.ExecuteScalar()! >= limit) return null;
+        using var command = Command("INSERT INTO trials (state, host, pid) VALUES ('Running', $host, $pid); SELECT last_insert_rowid();",
+            ("$host", Environment.MachineName), ("$pid", Environment.ProcessId));
+        command.Transaction = transaction;
+        long number = (long)command.ExecuteScalar()!;
+        transaction.Commit();
+        return (int)number - 1;
+    }
+
     public void SetParam(int trial, string name, double value, Distribution distribution)
     {
         using var command = Command("INSERT OR REPLACE INTO params (trial, name, value, distribution) VALUES ($t, $n, $v, $d)",

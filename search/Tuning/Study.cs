@@ -11,6 +11,9 @@ public sealed class Study(StudyDirection direction, ISampler sampler, IPruner? p
 
     public Trial Ask() => new(this, Storage.CreateTrial());
 
+    /// <summary>A new trial while the study has fewer than <paramref name="limit"/> (shared by all workers); null when it is full.</summary>
+    public Trial? TryAsk(int limit) => Storage.TryCreateTrial(limit) is int number ? new Trial(this, number) : null;
+
     public void Tell(Trial trial, double value) => Storage.Finish(trial.Number, TrialState.Complete, value);
 
     public void TellPruned(Trial trial) => Storage.Finish(trial.Number, TrialState.Pruned, trial.LastValue);

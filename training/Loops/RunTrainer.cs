@@ -21,7 +21,8 @@ namespace NasPrune.Training.Loops;
 /// Checkpoints are written at epoch ends, at phase ends (after the phase's report and the next phase's
 /// preparation), every few minutes, and when the run is asked to stop.
 /// </summary>
-public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logger, ITrainingProgress? progress = null, IRunReports? reports = null)
+public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logger, ITrainingProgress? progress = null, IRunReports? reports = null,
+    IValidationObserver? validations = null)
 {
     private const string CheckpointFormat = "nasprune-run/1";
 
@@ -129,6 +130,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         });
         logger.LogInformation("{Phase} epoch {Epoch}/{Epochs}: validation top-1 {Top1:F2} %, loss {Loss:F4}",
             PhaseLabel(plan, phase), plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), val.Top1, val.Loss);
+        validations?.Validated(plan.Phases[phase].Name, epoch + 1, val);
     }
 
     private void WriteTrainRow(MetricsLog metrics, Window window, PhasePlan plan, int phase, int epoch, RunState state, double lr)
