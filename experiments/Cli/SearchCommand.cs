@@ -79,6 +79,7 @@ public static class SearchCommand
                 context.Logger.LogInformation("Budget {Budget}: random search (same {Evaluations} evaluations) found predicted top-1 {Top1:F2} %",
                     budget.Name, random.Evaluations, random.Best.Objective);
             }
+            if (config.TpeEvaluations > 0) rows.AddRange(CompareAtSmallBudget(space, scorer, budget, config, context));
         }
         string csv = Path.Combine(config.ExportDir, "search.csv");
         CsvTable.Write(csv, rows);
@@ -86,6 +87,27 @@ public static class SearchCommand
         PrintTable(rows);
         context.Logger.LogInformation("Search results in {Csv}", csv);
         return 0;
+    }
+
+    /// <summary>Evolution, random and TPE search with the same (small) number of evaluations.</summary>
+    private static IEnumerable<SearchRow> CompareAtSmallBudget(OfaSearchSpace space, PredictorScorer scorer, BudgetConfig budget, SearchConfig config, CommandContext context)
+    {
+        int n = config.TpeEvaluations;
+        var options = config.Evolution with { Generations = Math.Max(1, n / config.Evolution.Population - 1) };
+        var strategies = new (string Name, Func<SearchResult> Run)[]
+        {
+            ($"evolution@{n}", () => EvolutionFinder.Search(space, scorer, budget.Constraints, options, (ulong)config.Seed)),
+            ($"random@{n}", () => RandomSearch.Search(space, scorer, budget.Constraints, config.Evolution, options.Evaluations, (ulong)config.Seed)),
+            ($"tpe@{n}", () => TpeSearch.Search(space, scorer, budget.Constraints, options.Evaluations, (ulong)config.Seed)),
+        };
+        foreach (var (name, run) in strategies)
+        {
+            var clock = Stopwatch.StartNew();
+            SearchResult result = run();
+            context.Logger.LogInformation("Budget {Budget}: {Strategy} ({Evaluations} evaluations) found predicted top-1 {Top1:F2} % in {Seconds:F1} s",
+                budget.Name, name, result.Evaluations, result.Best.Objective, clock.Elapsed.TotalSeconds);
+            yield return Row(budget, name, result, clock.Elapsed.TotalSeconds);
+        }
     }
 
     private static SearchRow Row(BudgetConfig budget, string strategy, SearchResult result, double seconds) => new()

@@ -23,6 +23,10 @@ public sealed record SearchConfig : IValidatableObject
     /// <summary>Also run random search with the same number of evaluations, for comparison.</summary>
     public bool RandomBaseline { get; init; } = true;
 
+    /// <summary>When above 0: also compare evolution, random and TPE search at this smaller evaluation budget (TPE's cost grows with the square of it).</summary>
+    [Range(0, 100_000)]
+    public int TpeEvaluations { get; init; }
+
     [Range(0, long.MaxValue)]
     public long Seed { get; init; }
 

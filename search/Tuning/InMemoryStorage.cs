@@ -8,6 +8,7 @@ public sealed class InMemoryStorage : IStudyStorage
 
     private sealed class Mutable
     {
+        public FrozenTrial? Frozen; // the snapshot of a finished trial (they no longer change)
         public TrialState State = TrialState.Running;
         public readonly Dictionary<string, double> Params = [];
         public readonly Dictionary<string, Distribution> Distributions = [];
@@ -46,13 +47,20 @@ public sealed class InMemoryStorage : IStudyStorage
 
     public void Finish(int trial, TrialState state, double? value)
     {
-        lock (_lock) (_trials[trial].State, _trials[trial].Value) = (state, value);
+        lock (_lock) (_trials[trial].State, _trials[trial].Value, _trials[trial].Frozen) = (state, value, null);
     }
 
     public IReadOnlyList<FrozenTrial> Trials()
     {
         lock (_lock)
-            return _trials.Select((t, i) => new FrozenTrial(i, t.State, new Dictionary<string, double>(t.Params),
-                new Dictionary<string, Distribution>(t.Distributions), new Dictionary<int, double>(t.Intermediate), t.Value)).ToList();
+            return _trials.Select((t, i) => t.Frozen ?? Freeze(t, i)).ToList();
+    }
+
+    private static FrozenTrial Freeze(Mutable t, int number)
+    {
+        var frozen = new FrozenTrial(number, t.State, new Dictionary<string, double>(t.Params),
+            new Dictionary<string, Distribution>(t.Distributions), new Dictionary<int, double>(t.Intermediate), t.Value);
+        if (t.State != TrialState.Running) t.Frozen = frozen;
+        return frozen;
     }
 }

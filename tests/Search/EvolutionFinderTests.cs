@@ -77,6 +77,20 @@ public sealed class EvolutionFinderTests
     }
 
     [Fact]
+    public void TpeScoresTheBudgetOfValidCandidatesOnlyAndIsReproducible()
+    {
+        var constraints = new SearchConstraints(MaxMacs: 8_000_000);
+        var scorer = new TargetScorer(SubnetSampler.Sample(Space, 2000));
+        SearchResult tpe = TpeSearch.Search(Space, scorer, constraints, evaluations: 300, seed: 0);
+        Assert.Equal(300, scorer.Scored.Count);
+        Assert.All(scorer.Scored, c => Assert.True(constraints.Allows(scorer.Cost(c)), c.ToString()));
+        Assert.Equal(scorer.Scored.Max(c => -(double)Distance(c, SubnetSampler.Sample(Space, 2000))), tpe.Best.Objective);
+        SearchResult again = TpeSearch.Search(Space, new TargetScorer(SubnetSampler.Sample(Space, 2000)), constraints, evaluations: 300, seed: 0);
+        Assert.Equal(tpe.Best.Config, again.Best.Config);
+        Assert.Equal(tpe.BestSoFar, again.BestSoFar);
+    }
+
+    [Fact]
     public void AnUnreachableBudgetIsAClearError()
     {
         var options = Small with { MaxDraws = 200 };
