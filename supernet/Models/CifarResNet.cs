@@ -17,6 +17,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d stemBn;
     private readonly Sequential stages;
     private readonly Linear classifier;
+    private readonly bool channelsLast;
 
     public ResNetSpec Spec { get; }
 
@@ -41,6 +42,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
         }
         stages = nn.Sequential(blocks);
         classifier = nn.Linear(inWidth, spec.Classes);
+        channelsLast = ChannelsLast.Suits(spec.Widths.Concat(Enumerable.Range(0, 3 * spec.BlocksPerStage).Select(i => spec.MiddleWidth(i / spec.BlocksPerStage, i % spec.BlocksPerStage))));
         RegisterComponents();
         ResNetInit.Apply(this);
     }
@@ -48,7 +50,8 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(stemBn.call(ChannelsLast.Apply(stem.call(x))), inplace: true); // the faster layout from here on
+        Tensor y = stem.call(x);
+        y = F.relu(stemBn.call(channelsLast ? ChannelsLast.Apply(y) : y), inplace: true); // the faster layout from here on, when it is faster
         y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
         return classifier.call(y).MoveToOuterDisposeScope();

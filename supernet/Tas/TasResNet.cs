@@ -17,6 +17,7 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d _stemBn;
     private readonly Sequential _blocks;
     private readonly Linear _classifier;
+    private readonly bool _channelsLast;
 
     public TasResNet(TasArchitecture architecture, int inChannels, int classes) : base("tas_resnet")
     {
@@ -34,6 +35,7 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
             }
         _blocks = nn.Sequential(blocks);
         _classifier = nn.Linear(width, classes);
+        _channelsLast = ChannelsLast.Suits(architecture.Stages.SelectMany(stage => stage.SelectMany(b => new[] { b.A, b.B })).Append(architecture.StemWidth));
         register_module("stem", _stem);
         register_module("stem_bn", _stemBn);
         register_module("blocks", _blocks);
@@ -46,7 +48,8 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(_stemBn.call(ChannelsLast.Apply(_stem.call(x))), inplace: true);
+        Tensor stem = _stem.call(x);
+        Tensor y = F.relu(_stemBn.call(_channelsLast ? ChannelsLast.Apply(stem) : stem), inplace: true);
         y = _blocks.call(y);
         return _classifier.call(F.adaptive_avg_pool2d(y, 1).flatten(1)).MoveToOuterDisposeScope();
     }
