@@ -57,7 +57,12 @@ public sealed class Study(StudyDirection direction, ISampler sampler, IPruner? p
         return value;
     }
 
-    internal bool ShouldPrune(int trial) => pruner is not null && pruner.ShouldPrune(Storage.Trials(), Direction, Storage.Trials()[trial]);
+    internal bool ShouldPrune(int trial)
+    {
+        if (pruner is null) return false;
+        IReadOnlyList<FrozenTrial> trials = Storage.Trials();
+        return pruner.ShouldPrune(trials, Direction, trials[trial]);
+    }
 }
 
 /// <summary>Thrown by an objective to stop a trial the pruner gave up on.</summary>

@@ -16,8 +16,8 @@ public sealed class SuccessiveHalvingPruner(int minResource = 1, int reductionFa
             if (rungStep > step) return false;
             if (rungStep != step) continue;
             double value = trial.Intermediate[step];
-            double[] competitors = trials.Where(t => t.Intermediate.ContainsKey(step)).Select(t => t.Intermediate[step]).Append(value).ToArray();
-            if (trials.Any(t => t.Number == trial.Number && t.Intermediate.ContainsKey(step))) competitors = competitors[..^1];
+            double[] competitors = trials.Where(t => t.Number != trial.Number && t.Intermediate.ContainsKey(step))
+                .Select(t => t.Intermediate[step]).Append(value).ToArray();
             int keep = Math.Max(1, competitors.Length / reductionFactor);
             double[] ranked = (direction == StudyDirection.Minimize ? competitors.Order() : competitors.OrderDescending()).ToArray();
             double threshold = ranked[keep - 1];

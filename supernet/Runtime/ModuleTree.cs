@@ -10,4 +10,7 @@ public static class ModuleTree
 {
     public static IReadOnlyList<T> All<T>(nn.Module root) where T : nn.Module =>
         root.modules().OfType<T>().Distinct(ReferenceEqualityComparer.Instance).Cast<T>().ToList();
+
+    /// <summary>Number of trainable values (parameters' elements) in the module.</summary>
+    public static long ParameterCount(nn.Module root) => root.parameters().Sum(p => p.numel());
 }

@@ -33,10 +33,16 @@ public static class ChannelWiseInterpolation
     public static Tensor Apply(Tensor x, int outChannels)
     {
         int inChannels = (int)x.size(1);
-        if (inChannels == outChannels) return x;
-        using var scope = NewDisposeScope();
-        float[,] m = Matrix(inChannels, outChannels);
-        Tensor weight = tensor(m, dtype: x.dtype, device: x.device).reshape(outChannels, inChannels, 1, 1);
-        return nn.functional.conv2d(x, weight).MoveToOuterDisposeScope();
+        return inChannels == outChannels ? x : nn.functional.conv2d(x, Weight(inChannels, outChannels, x.dtype, x.device));
     }
+
+    /// <summary>
+    /// The averaging matrix as a [C', C, 1, 1] conv weight, built once per shape, type and device: the search
+    /// network applies it at every layer of every step. Kept outside any dispose scope for the process's life.
+    /// </summary>
+    private static Tensor Weight(int inChannels, int outChannels, ScalarType dtype, Device device) =>
+        Weights.GetOrAdd((inChannels, outChannels, dtype, device.ToString()), _ =>
+            tensor(Matrix(inChannels, outChannels), dtype: dtype, device: device).reshape(outChannels, inChannels, 1, 1).DetachFromDisposeScope());
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, ScalarType, string), Tensor> Weights = new();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
@@ -47,7 +48,7 @@ public sealed class ClassifierTask : ITrainingTask
     private long Macs => _model.Macs(_context.Data.Train.Height);
 
     public string Describe() =>
-        $"Model {_context.Config.Model.Arch}: {ParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
+        $"Model {_context.Config.Model.Arch}: {ModuleTree.ParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
         + (_model.InputResolution is int r ? $" at {r}x{r}" : "");
 
     public void EnterPhase(int phase, bool fresh)
@@ -60,12 +61,8 @@ public sealed class ClassifierTask : ITrainingTask
     {
         Batch batch = _context.TrainBatch(step);
         Tensor images = _model.InputResolution is int size ? OfaInput.Resize(batch.Images, size) : batch.Images;
-        Tensor logits = Model.call(images);
-        Tensor loss = F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
-        _trained.Optimizer.ZeroGrad();
-        loss.backward();
-        _trained.Optimizer.Step(lr);
-        return new StepStatistics(loss.item<float>(), 1, logits.argmax(1).eq(batch.Labels).sum().item<long>(), batch.Count);
+        return SupervisedStep.Run(_trained, images, batch.Labels, lr,
+            logits => F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing));
     }
 
     public EvaluationResult? ValidateEpoch(int phase) => Evaluate(_context.Data.Validation);
@@ -83,7 +80,7 @@ public sealed class ClassifierTask : ITrainingTask
         {
             ["arch"] = _context.Config.Model.Arch,
             ["epochs"] = _training.Epochs,
-            ["parameters"] = ParameterCount(Model),
+            ["parameters"] = ModuleTree.ParameterCount(Model),
             ["macsPerImage"] = Macs,
             ["validation"] = EvaluationJson.Of(val),
             ["test"] = EvaluationJson.Of(test),
@@ -93,8 +90,6 @@ public sealed class ClassifierTask : ITrainingTask
 
     private EvaluationResult Evaluate(ImageDataset split) =>
         Evaluator.Evaluate(Model, split, _context.Data.Normalization, _training.EvalBatchSize, _context.Device, _model.InputResolution);
-
-    internal static long ParameterCount(nn.Module<Tensor, Tensor> model) => model.parameters().Sum(p => p.numel());
 
     public void Dispose() => _trained.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Ofa.Static;
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
@@ -77,7 +78,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     {
         var (maxMacs, maxParams) = SubnetCost.Of(SubnetConfig.Largest(Space));
         var (minMacs, _) = SubnetCost.Of(SubnetConfig.Smallest(Space));
-        return $"OFA supernet {Space.Name} x{Space.WidthMultiplier}: {ClassifierTask.ParameterCount(_supernet)} parameters; "
+        return $"OFA supernet {Space.Name} x{Space.WidthMultiplier}: {ModuleTree.ParameterCount(_supernet)} parameters; "
             + $"sub-networks {minMacs / 1e6:F2}-{maxMacs / 1e6:F2} M MACs (largest {maxParams} parameters); phases {string.Join(", ", Phases.Select(p => p.Name))}";
     }
 
@@ -120,7 +121,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
             Tensor loss = DistillationLoss.Of(logits, batch.Labels, _context.Config.Training.LabelSmoothing, soft, _shrinking.KdRatio);
             loss.backward();
             lossSum += loss.item<float>();
-            correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+            correct += SupervisedStep.Correct(logits, batch.Labels);
         }
         return new StepStatistics(lossSum, config.SubnetsPerStep, correct, (long)batch.Count * config.SubnetsPerStep);
     }
@@ -198,7 +199,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
             ["space"] = Space.Name,
             ["widthMultiplier"] = Space.WidthMultiplier,
             ["phases"] = new JsonArray(Phases.Select(p => (JsonNode)p.Name).ToArray()),
-            ["parameters"] = ClassifierTask.ParameterCount(_supernet),
+            ["parameters"] = ModuleTree.ParameterCount(_supernet),
             ["supernetSha256"] = supernetHash,
             ["subnets"] = final,
         };

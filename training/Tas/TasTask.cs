@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Models;
 using NasPrune.Supernet.Randomness;
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Supernet.Tas;
 using NasPrune.Training.Configuration;
@@ -144,22 +145,14 @@ public sealed class TasTask : ITrainingTask
         _ => ClassifierStep(_final!, _context.TrainBatch(step), lr, _tas.Final.Distill ? _base.Module : null),
     };
 
-    private StepStatistics ClassifierStep(OptimizedModule trained, Batch batch, double lr, nn.Module<Tensor, Tensor>? teacher)
-    {
-        trained.Optimizer.ZeroGrad();
-        Tensor logits = trained.Module.call(batch.Images);
-        Tensor loss;
-        if (teacher is null) loss = F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
-        else
+    private StepStatistics ClassifierStep(OptimizedModule trained, Batch batch, double lr, nn.Module<Tensor, Tensor>? teacher) =>
+        SupervisedStep.Run(trained, batch.Images, batch.Labels, lr, logits =>
         {
+            if (teacher is null) return F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
             Tensor teacherLogits;
             using (no_grad()) teacherLogits = teacher.call(batch.Images);
-            loss = KnowledgeDistillation.Loss(logits, teacherLogits, batch.Labels, _tas.Final.KdAlpha, _tas.Final.KdTemperature);
-        }
-        loss.backward();
-        trained.Optimizer.Step(lr);
-        return new StepStatistics(loss.item<float>(), 1, logits.argmax(1).eq(batch.Labels).sum().item<long>(), batch.Count);
-    }
+            return KnowledgeDistillation.Loss(logits, teacherLogits, batch.Labels, _tas.Final.KdAlpha, _tas.Final.KdTemperature);
+        });
 
     private StepStatistics SearchStep(int phase, long step, double lr)
     {
@@ -185,7 +178,7 @@ public sealed class TasTask : ITrainingTask
         Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
         ce.add(cost.mul(search.Lambda)).backward();
         _arch.Step();
-        return new StepStatistics(loss.item<float>(), 1, logits.argmax(1).eq(a.Labels).sum().item<long>(), a.Count);
+        return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, a.Labels), a.Count);
     }
 
     public EvaluationResult? ValidateEpoch(int phase) => Phases[phase].Name switch
@@ -235,11 +228,11 @@ public sealed class TasTask : ITrainingTask
         return new JsonObject
         {
             ["arch"] = _context.Config.Model.Arch,
-            ["unpruned"] = new JsonObject { ["macs"] = _unprunedMacs, ["parameters"] = ClassifierTask.ParameterCount(_base.Module), ["test"] = EvaluationJson.Of(baseTest) },
+            ["unpruned"] = new JsonObject { ["macs"] = _unprunedMacs, ["parameters"] = ModuleTree.ParameterCount(_base.Module), ["test"] = EvaluationJson.Of(baseTest) },
             ["tasArchitecture"] = architecture.ToString(),
             ["macsPerImage"] = macs,
             ["fewerMacs"] = Math.Round(1 - (double)macs / _unprunedMacs, 4),
-            ["parameters"] = ClassifierTask.ParameterCount(final),
+            ["parameters"] = ModuleTree.ParameterCount(final),
             ["distilled"] = _tas.Final.Distill,
             ["validation"] = EvaluationJson.Of(val),
             ["test"] = EvaluationJson.Of(test),
