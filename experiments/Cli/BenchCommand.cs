@@ -1,5 +1,8 @@
 using System.CommandLine;
 using NasPrune.Experiments.Bench;
+using NasPrune.Experiments.Tuning;
+using NasPrune.Search.Tuning;
+using NasPrune.Search.Tuning.Benchmarks;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Runtime;
 using Spectre.Console;
@@ -19,6 +22,7 @@ public static class BenchCommand
         var command = new Command("bench", "Measure this machine and the training step; write CSV") { output, batch, repeats, device, threads };
         command.Subcommands.Add(CreateSupernet());
         command.Subcommands.Add(CreateCompare());
+        command.Subcommands.Add(CreateSamplers());
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device) ?? "cpu");
@@ -65,6 +69,30 @@ public static class BenchCommand
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             Console.Write(BenchComparison.ToMarkdown(BenchComparison.Compare(parse.GetRequiredValue(ours).FullName, parse.GetRequiredValue(peer).FullName)));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>nasprune bench samplers</c>: TPE vs random on standard test functions (median best so far over seeds).</summary>
+    private static Command CreateSamplers()
+    {
+        var output = new Option<DirectoryInfo>("--out-dir") { Description = "folder for samplers.csv and the PNGs", DefaultValueFactory = _ => new DirectoryInfo("samplers") };
+        var trials = new Option<int>("--trials") { Description = "trials per study", DefaultValueFactory = _ => 100 };
+        var seeds = new Option<int>("--seeds") { Description = "studies (seeds) per sampler", DefaultValueFactory = _ => 20 };
+        var functions = new Option<string>("--functions") { Description = $"comma-separated: {string.Join(", ", TestFunction.All.Select(f => f.Name))}", DefaultValueFactory = _ => "branin,hartmann6" };
+        var command = new Command("samplers", "TPE vs random sampling on standard test functions; write CSV and PNGs") { output, trials, seeds, functions };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var chosen = parse.GetValue(functions)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(TestFunction.Named).ToList();
+            var samplers = new Dictionary<string, Func<ulong, ISampler>> { ["tpe"] = s => new TpeSampler(s), ["random"] = s => new RandomSampler(s) };
+            int count = parse.GetValue(trials), seedCount = parse.GetValue(seeds);
+            var rows = chosen.SelectMany(f => SamplerComparison.Run(f, samplers, count, seedCount)).ToList();
+            SamplerReport.Write(parse.GetValue(output)!.FullName, rows, seedCount);
+            var table = new Table().Title($"median best value over {seedCount} seeds (known minimum in parentheses)").AddColumns("function", "trials", "tpe", "random");
+            foreach (var group in rows.Where(r => r.Trials % 10 == 0 || r.Trials == count).GroupBy(r => (r.Function, r.Trials)))
+                table.AddRow($"{group.Key.Function} ({group.First().KnownMinimum:G6})", group.Key.Trials.ToString(), $"{group.Single(r => r.Sampler == "tpe").Median:F4}", $"{group.Single(r => r.Sampler == "random").Median:F4}");
+            AnsiConsole.Write(table);
             return 0;
         }));
         return command;

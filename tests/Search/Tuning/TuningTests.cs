@@ -1,50 +1,38 @@
 using NasPrune.Search.Tuning;
+using NasPrune.Search.Tuning.Benchmarks;
 
 namespace NasPrune.Tests.Search.Tuning;
 
 public sealed class TuningTests
 {
-    private static double Branin(double x1, double x2)
-    {
-        double b = 5.1 / (4 * Math.PI * Math.PI), c = 5 / Math.PI, t = 1 / (8 * Math.PI);
-        return Math.Pow(x2 - b * x1 * x1 + c * x1 - 6, 2) + 10 * (1 - t) * Math.Cos(x1) + 10;
-    }
-
-    private static readonly double[] HartmannAlpha = [1.0, 1.2, 3.0, 3.2];
-    private static readonly double[,] HartmannA = { { 10, 3, 17, 3.5, 1.7, 8 }, { 0.05, 10, 17, 0.1, 8, 14 }, { 3, 3.5, 1.7, 10, 17, 8 }, { 17, 8, 0.05, 10, 0.1, 14 } };
-    private static readonly double[,] HartmannP =
-    {
-        { 0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886 }, { 0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991 },
-        { 0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650 }, { 0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381 },
-    };
-
-    private static double Hartmann6(double[] x) =>
-        -Enumerable.Range(0, 4).Sum(i => HartmannAlpha[i] * Math.Exp(-Enumerable.Range(0, 6).Sum(j => HartmannA[i, j] * Math.Pow(x[j] - HartmannP[i, j], 2))));
-
-    private static double Best(ISampler sampler, Func<Trial, double> objective, int trials)
-    {
-        var study = new Study(StudyDirection.Minimize, sampler, null, new InMemoryStorage());
-        study.Optimize(objective, trials);
-        return study.Best()!.Value!.Value;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
-
     [Fact]
     public void TpeBeatsRandomOnBraninAndHartmannInTheMedianOfTwentySeeds()
     {
-        double BraninTrial(Trial t) => Branin(t.SuggestFloat("x1", -5, 10), t.SuggestFloat("x2", 0, 15));
-        double HartmannTrial(Trial t) => Hartmann6(Enumerable.Range(0, 6).Select(i => t.SuggestFloat($"x{i}", 0, 1)).ToArray());
-        foreach (var (name, objective, trials) in new (string, Func<Trial, double>, int)[] { ("branin", BraninTrial, 60), ("hartmann6", HartmannTrial, 80) })
+        var samplers = new Dictionary<string, Func<ulong, ISampler>> { ["tpe"] = s => new TpeSampler(s), ["random"] = s => new RandomSampler(s) };
+        foreach (var (function, trials) in new[] { (TestFunction.Branin, 60), (TestFunction.Hartmann6, 80) })
         {
-            double tpe = Median(Enumerable.Range(0, 20).Select(s => Best(new TpeSampler((ulong)s), objective, trials)));
-            double random = Median(Enumerable.Range(0, 20).Select(s => Best(new RandomSampler((ulong)s), objective, trials)));
-            Assert.True(tpe < random, $"{name}: TPE median best {tpe:F4} vs random {random:F4}");
+            var final = SamplerComparison.Run(function, samplers, trials, seeds: 20).Where(r => r.Trials == trials).ToDictionary(r => r.Sampler, r => r.Median);
+            Assert.True(final["tpe"] < final["random"], $"{function.Name}: TPE median best {final["tpe"]:F4} vs random {final["random"]:F4}");
         }
+    }
+
+    [Fact]
+    public void TheTestFunctionsHaveTheirKnownMinima()
+    {
+        Assert.Equal(0.397887, TestFunction.BraninValue(Math.PI, 2.275), 5);
+        Assert.Equal(-3.32237, TestFunction.Hartmann6Value([0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573]), 5);
+        Assert.Throws<ArgumentException>(() => TestFunction.Named("rosenbrock"));
+    }
+
+    [Fact]
+    public void TheSamplerComparisonSummarisesBestSoFarOverSeeds()
+    {
+        var rows = SamplerComparison.Run(TestFunction.Branin, new Dictionary<string, Func<ulong, ISampler>> { ["random"] = s => new RandomSampler(s) }, trials: 5, seeds: 3);
+        Assert.Equal(5, rows.Count);
+        Assert.Equal([1, 2, 3, 4, 5], rows.Select(r => r.Trials));
+        Assert.All(rows.Zip(rows.Skip(1)), pair => Assert.True(pair.Second.Median <= pair.First.Median)); // best so far never worsens
+        Assert.All(rows, r => Assert.True(r.Q25 <= r.Median && r.Median <= r.Q75 && r.Median >= r.KnownMinimum));
+        Assert.Equal(2.5, SamplerComparison.Quantile([1, 2, 3, 4], 0.5));
     }
 
     [Fact]
