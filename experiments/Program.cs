@@ -5,6 +5,7 @@ using NasPrune.Experiments.Cli;
 var root = new RootCommand("NasPrune: neural architecture search and pruning on TorchSharp")
 {
     TrainCommand.Create(),
+    PruneCommand.Create(),
     EvalCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),

@@ -11,7 +11,7 @@ namespace NasPrune.Experiments.Configuration;
 /// Supported: objects with a parameterless constructor and public settable or init properties (absent
 /// fields keep their initial values), nested objects, int, long, double, float, bool, string, enums,
 /// their Nullable forms, and arrays / IReadOnlyList / List of any of these. Keys are the camelCase
-/// property names (configuration keys are case-insensitive). After binding, [Range], [AllowedValues],
+/// property names (configuration keys are case-insensitive). After binding, [Range] (with exclusive bounds), [AllowedValues],
 /// [RegularExpression], [MinLength] and [Required] are checked, then <see cref="IValidatableObject"/> (rules across fields). Every problem is a
 /// <see cref="ConfigException"/> with one line: the dotted field path and what is allowed.
 /// </summary>
@@ -96,8 +96,8 @@ public static class StrictBinder
         {
             double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
             double min = Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture), max = Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
-            if (number < min || number > max)
-                throw new ConfigException($"config: '{path}' must be in [{Format(range.Minimum)}, {Format(range.Maximum)}], got {Format(value)}");
+            if (number < min || number > max || (range.MinimumIsExclusive && number == min) || (range.MaximumIsExclusive && number == max))
+                throw new ConfigException($"config: '{path}' must be in {(range.MinimumIsExclusive ? "(" : "[")}{Format(range.Minimum)}, {Format(range.Maximum)}{(range.MaximumIsExclusive ? ")" : "]")}, got {Format(value)}");
         }
         if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.Values.Contains(value))
             throw new ConfigException($"config: '{path}' must be one of: {string.Join(", ", allowed.Values)}; got '{value}'");

@@ -16,4 +16,7 @@ public sealed record GradualPruningSchedule(double InitialSparsity, double Final
         double progress = (double)(updateStep - StartStep) / (Every * Updates);
         return FinalSparsity + (InitialSparsity - FinalSparsity) * Math.Pow(1 - progress, 3);
     }
+
+    /// <summary>Whether the sparsity is (re)set at <paramref name="step"/>: t0, t0 + every, ..., t0 + n * every.</summary>
+    public bool IsUpdate(long step) => step >= StartStep && step <= StartStep + Every * Updates && (step - StartStep) % Every == 0;
 }

@@ -35,7 +35,7 @@ public sealed record RunConfig : IValidatableObject
     /// <summary>Transformable architecture search of the ResNet <c>model.arch</c> names (design note tas.md).</summary>
     public TasConfig? Tas { get; init; }
 
-    /// <summary>Prune the trained ResNet <c>pruning.baseModel</c> and fine-tune it (a baseline for TAS).</summary>
+    /// <summary>Prune the ResNet (L1 filter pruning or magnitude pruning, see <see cref="PruningConfig"/>) and train it: the baselines for TAS and DASS.</summary>
     public PruningConfig? Pruning { get; init; }
 
     /// <summary>Training-loss log line and metrics row every this many steps.</summary>
@@ -58,6 +58,8 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'tas.search.tauMin' ({Tas.Search.TauMin}) must not exceed 'tas.search.tauMax' ({Tas.Search.TauMax})";
         if (Pruning is not null && (Model.IsOfa || Tas is not null))
             yield return $"config: 'pruning' needs a ResNet 'model.arch' and no 'tas', got '{Model.Arch}'";
+        if (Pruning is not null)
+            foreach (string line in Pruning.Problems(Training.Epochs, "pruning")) yield return line;
         if (!Model.IsOfa) yield break;
         if (OfaModelProblem() is { } problem)
         {

@@ -12,19 +12,34 @@ namespace NasPrune.Training.Models;
 /// <summary>Builds the static model a <see cref="ModelConfig"/> names, for a data set's shape.</summary>
 public static class ModelFactory
 {
-    /// <summary>The model of a run config: a pruned trained ResNet when <c>pruning</c> is set, else <see cref="Create(ModelConfig, int, int)"/>.</summary>
+    /// <summary>
+    /// The model of a run config: with l1 <c>pruning</c>, the trained base ResNet with its filters pruned; with
+    /// magnitude pruning, the ResNet itself, holding the base model's weights when one is given (its masks are the
+    /// task's); else <see cref="Create(ModelConfig, int, int)"/>.
+    /// </summary>
     public static StaticModel Create(RunConfig config, int inChannels, int classes, int size)
     {
         if (config.Pruning is not PruningConfig pruning) return Create(config.Model, inChannels, classes);
         ResNetSpec spec = ResNetSpec.FromName(config.Model.Arch, inChannels, classes);
-        if (!File.Exists(pruning.BaseModel))
-            throw new FileNotFoundException($"pruning.baseModel: '{pruning.BaseModel}' does not exist (train the base network first)");
+        if (pruning.IsMagnitude)
+        {
+            var net = new CifarResNet(spec);
+            if (!string.IsNullOrEmpty(pruning.BaseModel)) LoadBase(net, pruning.BaseModel);
+            return new StaticModel(net, null, -1) { MacsAtSize = spec.Macs };
+        }
         using var trained = new CifarResNet(spec);
-        using (LoadedArchive archive = TensorArchive.Read(pruning.BaseModel))
-            ModuleState.Load(trained, archive.Tensors, "", pruning.BaseModel);
+        LoadBase(trained, pruning.BaseModel);
         double keep = L1FilterPruning.KeepFor(spec, (long)(pruning.FlopsTarget * spec.Macs(size)), size);
         CifarResNet pruned = L1FilterPruning.Prune(trained, keep);
         return new StaticModel(pruned, null, -1) { MacsAtSize = pruned.Spec.Macs };
+    }
+
+    private static void LoadBase(CifarResNet net, string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"pruning.baseModel: '{path}' does not exist (train the base network first)");
+        using LoadedArchive archive = TensorArchive.Read(path);
+        ModuleState.Load(net, archive.Tensors, "", path);
     }
 
     public static StaticModel Create(ModelConfig config, int inChannels, int classes)
