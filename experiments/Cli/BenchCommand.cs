@@ -1,6 +1,8 @@
 using System.CommandLine;
 using NasPrune.Experiments.Bench;
 using NasPrune.Experiments.Tuning;
+using NasPrune.Supernet.Darts;
+using TorchSharp;
 using NasPrune.Search.Tuning;
 using NasPrune.Search.Tuning.Benchmarks;
 using NasPrune.Supernet.Ofa;
@@ -23,6 +25,7 @@ public static class BenchCommand
         command.Subcommands.Add(CreateSupernet());
         command.Subcommands.Add(CreateCompare());
         command.Subcommands.Add(CreateSamplers());
+        command.Subcommands.Add(CreateSparse());
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var torchDevice = DeviceSelector.Parse(parse.GetValue(device) ?? "cpu");
@@ -69,6 +72,33 @@ public static class BenchCommand
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             Console.Write(BenchComparison.ToMarkdown(BenchComparison.Compare(parse.GetRequiredValue(ours).FullName, parse.GetRequiredValue(peer).FullName)));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>nasprune bench sparse --model FILE</c>: a trained sparse DARTS cell network (a DASS run's model.npta) run dense vs with the sparse kernel.</summary>
+    private static Command CreateSparse()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "a DASS run's model.npta", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "CSV to write", DefaultValueFactory = _ => new FileInfo("bench-sparse.csv") };
+        var batches = new Option<string>("--batches") { Description = "comma-separated batch sizes", DefaultValueFactory = _ => "1,32" };
+        var size = new Option<int>("--size") { Description = "input height and width", DefaultValueFactory = _ => 28 };
+        var repeats = new Option<int>("--repeats") { Description = "timed repetitions (median reported)", DefaultValueFactory = _ => 50 };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var command = new Command("sparse", "Latency of a sparse network run dense vs with the sparse kernel; write CSV") { model, output, batches, size, repeats, device, threads };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            using var context = new CommandContext("bench", parse.GetValue(device), parse.GetValue(threads));
+            string path = parse.GetRequiredValue(model).FullName;
+            if (!File.Exists(path)) throw new FileNotFoundException($"--model: '{path}' does not exist");
+            int[] sizes = parse.GetValue(batches)!.Split(',').Select(b => int.TryParse(b, out int v) && v > 0 ? v : throw new ArgumentException($"--batches: '{b}' is not a positive integer")).ToArray();
+            using DartsNetwork net = DartsModelFile.Read(path);
+            net.to(context.Device);
+            var rows = SparseBench.Run(net, [net.Spec.InChannels, parse.GetValue(size), parse.GetValue(size)], sizes, context.Device, parse.GetValue(repeats));
+            BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
+            Print(rows, $"{path}, threads {TorchSetup.Threads}");
             return 0;
         }));
         return command;

@@ -48,10 +48,12 @@ public sealed class TuneWorker(TuneConfig config, ILogger logger, int threads)
                 else study.TellFailed(trial);
                 logger.LogInformation("Trial {Number}: {State} at {Value:F2} %", trial.Number, observer.Pruned ? "pruned" : outcome.ToString().ToLowerInvariant(), trial.LastValue ?? double.NaN);
             }
-            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or ConfigException)
+            // As in Optuna, a trial that fails (bad parameters, unreadable files, an error raised inside libtorch)
+            // is recorded as failed and the study goes on; only programming errors stop the worker.
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or ConfigException or System.Runtime.InteropServices.ExternalException)
             {
                 study.TellFailed(trial);
-                logger.LogWarning("Trial {Number} failed: {Reason}", trial.Number, e.Message);
+                logger.LogWarning("Trial {Number} failed: {Reason}", trial.Number, e.Message.Split('\n')[0]);
             }
         }
     }

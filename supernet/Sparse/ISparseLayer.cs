@@ -12,4 +12,10 @@ public interface ISparseLayer
     Tensor Mask();
     Tensor EffectiveWeight();
     void InitialiseScores();
+
+    /// <summary>
+    /// Inference through <see cref="SparseKernel"/> with the current masked weight (frozen when set; ignored in
+    /// training mode and, for convolutions, when grouped). False returns to the dense masked computation.
+    /// </summary>
+    bool UseSparseKernel { get; set; }
 }

@@ -35,10 +35,27 @@ public sealed class SparseConv2d : nn.Module<Tensor, Tensor>, ISparseLayer
 
     public Tensor Mask() => TopKMask.Compute(_scores, Sparsity);
 
-    public Tensor EffectiveWeight() => Sparsity == 0 ? _weight : TopKMask.Apply(_weight, _scores, Mask());
+    public Tensor EffectiveWeight() => SparseScores.Effective(_weight, _scores, Sparsity);
 
     public void InitialiseScores() => SparseScores.FromWeights(_weight, _scores, fanIn: _weight.shape[1] * _weight.shape[2] * _weight.shape[3]);
 
+    private Tensor? _matrix;
+
+    public bool UseSparseKernel
+    {
+        get => _matrix is not null;
+        set
+        {
+            _matrix?.Dispose();
+            _matrix = null;
+            if (!value || _groups != 1) return;
+            using var scope = NewDisposeScope();
+            _matrix = SparseKernel.Matrix(EffectiveWeight()).MoveToOuterDisposeScope();
+        }
+    }
+
     public override Tensor forward(Tensor x) =>
-        F.conv2d(x, EffectiveWeight(), strides: [_stride, _stride], padding: [_padding, _padding], dilation: [_dilation, _dilation], groups: _groups);
+        _matrix is not null && !training
+            ? SparseKernel.Conv2d(x, _matrix, _weight.size(2), _stride, _padding, _dilation)
+            : F.conv2d(x, EffectiveWeight(), strides: [_stride, _stride], padding: [_padding, _padding], dilation: [_dilation, _dilation], groups: _groups);
 }

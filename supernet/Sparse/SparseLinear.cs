@@ -29,9 +29,25 @@ public sealed class SparseLinear : nn.Module<Tensor, Tensor>, ISparseLayer
 
     public Tensor Mask() => TopKMask.Compute(_scores, Sparsity);
 
-    public Tensor EffectiveWeight() => Sparsity == 0 ? _weight : TopKMask.Apply(_weight, _scores, Mask());
+    public Tensor EffectiveWeight() => SparseScores.Effective(_weight, _scores, Sparsity);
 
     public void InitialiseScores() => SparseScores.FromWeights(_weight, _scores, fanIn: _weight.shape[1]);
 
-    public override Tensor forward(Tensor x) => F.linear(x, EffectiveWeight(), _bias);
+    private Tensor? _matrix;
+
+    public bool UseSparseKernel
+    {
+        get => _matrix is not null;
+        set
+        {
+            _matrix?.Dispose();
+            _matrix = null;
+            if (!value) return;
+            using var scope = NewDisposeScope();
+            _matrix = SparseKernel.Matrix(EffectiveWeight()).MoveToOuterDisposeScope();
+        }
+    }
+
+    public override Tensor forward(Tensor x) =>
+        _matrix is not null && !training ? SparseKernel.Linear(x, _matrix, _bias) : F.linear(x, EffectiveWeight(), _bias);
 }

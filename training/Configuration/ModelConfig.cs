@@ -8,12 +8,14 @@ namespace NasPrune.Training.Configuration;
 /// <c>ofa-supernet</c>, the once-for-all supernet of <see cref="Space"/> (trained by progressive
 /// shrinking, see <see cref="RunConfig.ProgressiveShrinking"/>); or <c>ofa:&lt;sub-network config&gt;</c>,
 /// one sub-network of that space built as a static model and trained alone from scratch at its own
-/// resolution (e.g. <c>ofa:r24-k333.333.333.333.333-e333.333.333.333.333</c>).
+/// resolution (e.g. <c>ofa:r24-k333.333.333.333.333-e333.333.333.333.333</c>); or <c>darts-cells</c>, a
+/// DARTS cell network searched and trained by DASS (see <see cref="RunConfig.Dass"/>).
 /// </summary>
 public sealed record ModelConfig
 {
     public const string Supernet = "ofa-supernet";
     public const string SubnetPrefix = "ofa:";
+    public const string DartsCells = "darts-cells";
 
     public string Arch { get; init; } = "resnet20";
 
@@ -30,4 +32,6 @@ public sealed record ModelConfig
     public bool IsOfaSubnet => Arch.StartsWith(SubnetPrefix, StringComparison.Ordinal);
     [JsonIgnore]
     public bool IsOfa => IsSupernet || IsOfaSubnet;
+    [JsonIgnore]
+    public bool IsDarts => Arch == DartsCells;
 }

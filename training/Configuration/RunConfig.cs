@@ -38,6 +38,9 @@ public sealed record RunConfig : IValidatableObject
     /// <summary>Prune the ResNet (L1 filter pruning or magnitude pruning, see <see cref="PruningConfig"/>) and train it: the baselines for TAS and DASS.</summary>
     public PruningConfig? Pruning { get; init; }
 
+    /// <summary>DASS: sparsity-aware search and sparse training of a DARTS cell network (design note dass.md).</summary>
+    public DassConfig? Dass { get; init; }
+
     /// <summary>Training-loss log line and metrics row every this many steps.</summary>
     [Range(1, 1_000_000)]
     public int LogEverySteps { get; init; } = 50;
@@ -60,6 +63,8 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'pruning' needs a ResNet 'model.arch' and no 'tas', got '{Model.Arch}'";
         if (Pruning is not null)
             foreach (string line in Pruning.Problems(Training.Epochs, "pruning")) yield return line;
+        if (Model.IsDarts != (Dass is not null))
+            yield return $"config: 'dass' and 'model.arch' = '{ModelConfig.DartsCells}' go together, got arch '{Model.Arch}' and {(Dass is null ? "no" : "a")} 'dass' section";
         if (!Model.IsOfa) yield break;
         if (OfaModelProblem() is { } problem)
         {

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using NasPrune.Supernet.Darts;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Supernet.Sparse;
+using NasPrune.Tests.TestSupport;
+using NasPrune.Training.Configuration;
+using NasPrune.Training.Loops;
+using NasPrune.Training.Runs;
+using static TorchSharp.torch;
+
+namespace NasPrune.Tests.Training.Dass;
+
+public sealed class DassTaskTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private static readonly DartsNetworkConfig TinyNetwork = new() { Channels = 4, Cells = 3, StemMultiplier = 2 };
+
+    /// <summary>A 4-channel, 3-cell DARTS network on 64 synthetic images, batch 16: six phases of one epoch (4 steps) each.</summary>
+    private RunConfig Config(string data, bool sparseAware = true) => TinyRun.Config(data, epochs: 1) with
+    {
+        Model = new ModelConfig { Arch = ModelConfig.DartsCells },
+        Dass = new DassConfig
+        {
+            Sparsity = 0.9,
+            Search = new DassSearchConfig { SparseAware = sparseAware, Network = TinyNetwork, PretrainEpochs = 1, PruneEpochs = 1, FinetuneEpochs = 1 },
+            Final = new DassFinalConfig { Network = TinyNetwork, PretrainEpochs = 1, PruneEpochs = 1, FinetuneEpochs = 1 },
+        },
+    };
+
+    [Fact]
+    public void SearchDeriveAndSparseTrainingRunEndToEndAndExportExactlySparseLayers()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var run = new RunDirectory(_temp.File("run"));
+        var logger = new ListLogger();
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
+        Assert.Contains(logger.Lines, l => l.Contains("phases search-pretrain, search-prune, search-finetune, final-pretrain, final-prune, final-finetune"));
+        DartsGenotype genotype = DartsGenotype.Parse(File.ReadAllText(Path.Combine(run.Root, "dass-genotype.txt")));
+        JsonObject result = JsonNode.Parse(File.ReadAllText(run.Result))!.AsObject();
+        Assert.Equal(genotype.ToString(), result["genotype"]!.GetValue<string>());
+        Assert.True(result["nonZeroParameters"]!.GetValue<long>() < result["parameters"]!.GetValue<long>() / 5);
+        Assert.True(result["nonZeroMacsPerImage"]!.GetValue<long>() < result["macsPerImage"]!.GetValue<long>());
+
+        // The exported network stores the masked weights: every sparse layer keeps exactly its top 10 %.
+        using DartsNetwork net = DartsModelFile.Read(run.Model);
+        Assert.Equal(genotype.ToString(), net.Genotype.ToString());
+        Assert.All(SparseNetwork.Densities(net), l => Assert.Equal(TopKMask.Kept(l.Weights, 0.9), (long)Math.Round(l.Density * l.Weights)));
+        JsonArray layers = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Root, "arch.json")))!["layers"]!.AsArray();
+        Assert.Equal(SparseNetwork.Layers(net).Count, layers.Count);
+    }
+
+    [Fact]
+    public void ThePruneSearchPhaseTrainsOnlyTheScores()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var run = new RunDirectory(_temp.File("run"));
+        Stop(config, run, 4); // end of search-pretrain
+        using LoadedArchive before = Latest(run);
+        Stop(config, run, 8); // end of search-prune
+        using LoadedArchive after = Latest(run);
+        var names = before.Tensors.Keys.Where(n => n.StartsWith("search.model.", StringComparison.Ordinal)).ToList();
+        Assert.All(names.Where(n => n.EndsWith(".weight") || n.EndsWith(".bias") || n.Contains("alphas_")), n => TensorAssert.BitEqual(before[n], after[n], n));
+        Assert.Equal(4, before.Metadata["step"]!.GetValue<long>());
+        Assert.Equal(8, after.Metadata["step"]!.GetValue<long>());
+        // Scores train (the global gradient clip can leave the scores of some layers within float rounding of where they were).
+        var scores = names.Where(n => n.EndsWith(".scores")).ToList();
+        Assert.True(scores.Count(n => !before[n].equal(after[n]).all().item<bool>()) > scores.Count / 2);
+    }
+
+    [Theory]
+    [InlineData(10)] // inside search-finetune
+    [InlineData(18)] // inside final-prune
+    public void StoppingAndResumingEqualsAnUninterruptedRun(long stopAt)
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var straight = new RunDirectory(_temp.File($"straight-{stopAt}"));
+        new RunTrainer(config, straight, NullLogger.Instance).Run(CancellationToken.None);
+        var resumed = new RunDirectory(_temp.File($"resumed-{stopAt}"));
+        Stop(config, resumed, stopAt);
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, resumed, NullLogger.Instance).Run(CancellationToken.None));
+        using LoadedArchive a = TensorArchive.Read(straight.Model);
+        using LoadedArchive b = TensorArchive.Read(resumed.Model);
+        foreach (var (name, tensor) in a.Tensors) TensorAssert.Close(tensor, b[name], 1e-6, name);
+    }
+
+    [Fact]
+    public void TheDenseDartsBaselineSearchesInOneDensePhaseOfTheSameLength()
+    {
+        var plan = NasPrune.Training.Dass.DassTask.Plan(Config("unused", sparseAware: false).Dass!, new OptimizationConfig());
+        Assert.Equal(["search", "final-pretrain", "final-prune", "final-finetune"], plan.Select(p => p.Name));
+        Assert.Equal(3, plan[0].Epochs);
+        Assert.Equal(0, plan[0].Sparsity(0.9));
+        Assert.Equal(0.9, plan[2].Sparsity(0.9));
+    }
+
+    [Fact]
+    public void AGivenGenotypeSkipsTheSearchAndAMissingFileIsOneClearLine()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        string genotype = "normal: sep_conv_3x3:0 skip_connect:1 | dil_conv_3x3:0 sep_conv_5x5:2 | max_pool_3x3:1 avg_pool_3x3:3 | dil_conv_5x5:2 skip_connect:4\n"
+            + "reduce: max_pool_3x3:0 sep_conv_3x3:1 | skip_connect:0 dil_conv_5x5:2 | avg_pool_3x3:1 sep_conv_5x5:2 | skip_connect:0 dil_conv_3x3:3";
+        var given = config with { Dass = config.Dass! with { Final = config.Dass.Final with { Genotype = genotype } } };
+        var plan = NasPrune.Training.Dass.DassTask.Plan(given.Dass!, given.Training);
+        Assert.Equal(["final-pretrain", "final-prune", "final-finetune"], plan.Select(p => p.Name));
+        var missing = config with { Dass = config.Dass! with { Final = config.Dass.Final with { Genotype = "@" + _temp.File("none.txt") } } };
+        Assert.Contains("dass.final.genotype", Assert.Throws<FileNotFoundException>(() =>
+            new RunTrainer(missing, new RunDirectory(_temp.File("missing")), NullLogger.Instance).Run(CancellationToken.None)).Message);
+    }
+
+    [Fact]
+    public void DassAndTheDartsArchGoTogether()
+    {
+        RunConfig config = Config("unused");
+        Assert.Contains((config with { Model = new ModelConfig { Arch = "resnet20" } }).Problems(), p => p.Contains("'dass'") && p.Contains(ModelConfig.DartsCells));
+        Assert.Contains((config with { Dass = null }).Problems(), p => p.Contains("'dass'"));
+        Assert.Empty(config.Problems());
+    }
+
+    private static void Stop(RunConfig config, RunDirectory run, long step)
+    {
+        using var stop = new CancellationTokenSource();
+        Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, run, NullLogger.Instance, new StopAtStep(step, stop)).Run(stop.Token));
+    }
+
+    private static LoadedArchive Latest(RunDirectory run) =>
+        TensorArchive.Read(Directory.GetFiles(run.Checkpoints, "ckpt-*.npta").Order().Last());
+
+    public void Dispose() => _temp.Dispose();
+}
