@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every long proof of the results reports, one after the other (never two trainings at once: on 2 cores
+# two libtorch processes slow each other down 5-10x): progressive shrinking and its trained-alone
+# baselines, the latency tables / predictor / search on that supernet, TAS with its baselines, DASS with
+# its baselines. Each script resumes where it stopped, so after a stop or a kill rerun this and it goes on:
+#   RUNS=runs nohup experiments/scripts/all-proofs.sh > runs/all-proofs.out 2>&1 &
+# To pause: kill this script first (pkill -f all-proofs.sh), then SIGTERM the nasprune process (it
+# checkpoints and exits).
+set -euo pipefail
+cd "$(dirname "$0")"
+./fmnist-ofa-ps-full.sh
+./fmnist-ofa-search-full.sh
+./fmnist-tas-full.sh
+./fmnist-dass-full.sh
