@@ -4,8 +4,11 @@ namespace NasPrune.Search.Tuning;
 
 /// <summary>
 /// Tree-structured Parzen estimator (Bergstra et al. 2011; Optuna's univariate TPE): after
-/// <c>startupTrials</c> random trials, the completed trials are split into the best gamma(n) =
-/// min(ceil(0.1 n), 25) and the rest; each group's values of the parameter become a Parzen estimator
+/// <c>startupTrials</c> random trials, the finished trials are ranked (completed ones by value, then
+/// pruned ones, as Optuna does: those that got further first, then by their last reported value) and
+/// split into the best gamma(n) = min(ceil(0.1 n), 25) and the rest. Pruned trials must count: left out,
+/// the estimator never learns that their region is bad and keeps proposing it (seen in a real study:
+/// 16 of 30 trials spent there); each group's values of the parameter become a Parzen estimator
 /// (a truncated Gaussian per observation plus a wide prior, bandwidth from the neighbours' distances,
 /// clipped); <c>candidates</c> draws from the good estimator l are scored by l(x) / g(x) and the best
 /// is proposed. Categorical parameters use smoothed counts. Each (trial, parameter) has its own seed.
@@ -15,9 +18,12 @@ public sealed class TpeSampler(ulong seed, int startupTrials = 10, int candidate
     public double Sample(IReadOnlyList<FrozenTrial> history, StudyDirection direction, int trial, string name, Distribution distribution)
     {
         var random = new SplitMix64(SplitMix64.Mix(seed, (ulong)trial, RandomSampler.StableHash(name), 0x7BE));
-        var observed = history.Where(t => t.State == TrialState.Complete && t.Value is not null && t.Params.ContainsKey(name)).ToList();
-        if (observed.Count < startupTrials) return RandomSampler.Draw(random, distribution);
-        var ordered = (direction == StudyDirection.Minimize ? observed.OrderBy(t => t.Value) : observed.OrderByDescending(t => t.Value)).ToList();
+        var complete = history.Where(t => t.State == TrialState.Complete && t.Value is not null && t.Params.ContainsKey(name)).ToList();
+        var pruned = history.Where(t => t.State == TrialState.Pruned && t.Last is not null && t.Params.ContainsKey(name)).ToList();
+        if (complete.Count + pruned.Count < startupTrials) return RandomSampler.Draw(random, distribution);
+        double sign = direction == StudyDirection.Minimize ? 1 : -1; // ascending sign * value = best first
+        var ordered = complete.OrderBy(t => sign * t.Value!.Value)
+            .Concat(pruned.OrderByDescending(t => t.Last!.Value.Step).ThenBy(t => sign * t.Last!.Value.Value)).ToList();
         int good = Math.Min((int)Math.Ceiling(0.1 * ordered.Count), 25);
         double[] below = ordered.Take(good).Select(t => distribution.ToInternal(t.Params[name])).ToArray();
         double[] above = ordered.Skip(good).Select(t => distribution.ToInternal(t.Params[name])).ToArray();

@@ -17,6 +17,34 @@ public sealed class TuningTests
     }
 
     [Fact]
+    public void TpeLearnsFromPrunedTrialsAndStaysOutOfTheirRegion()
+    {
+        var study = new Study(StudyDirection.Maximize, new TpeSampler(1, startupTrials: 10), null, new InMemoryStorage());
+        // Complete trials on [0, 0.6) peaking at 0.3; trials pruned early everywhere in [0.6, 1].
+        for (int i = 0; i < 12; i++)
+        {
+            Trial t = study.Ask();
+            double x = t.SuggestFloat("x", 0, 1);
+            if (x >= 0.6)
+            {
+                t.Report(0, 10);
+                study.TellPruned(t);
+            }
+            else study.Tell(t, 100 - Math.Abs(x - 0.3) * 100);
+        }
+        int inPrunedRegion = 0;
+        for (int i = 0; i < 30; i++)
+        {
+            Trial t = study.Ask();
+            double x = t.SuggestFloat("x", 0, 1);
+            if (x >= 0.6) inPrunedRegion++;
+            t.Report(0, x >= 0.6 ? 10 : 100 - Math.Abs(x - 0.3) * 100);
+            if (x >= 0.6) study.TellPruned(t); else study.Tell(t, 100 - Math.Abs(x - 0.3) * 100);
+        }
+        Assert.True(inPrunedRegion <= 3, $"{inPrunedRegion} of 30 proposals in the pruned region");
+    }
+
+    [Fact]
     public void TheTestFunctionsHaveTheirKnownMinima()
     {
         Assert.Equal(0.397887, TestFunction.BraninValue(Math.PI, 2.275), 5);
