@@ -18,7 +18,7 @@ public sealed record TasConfig
 
 public sealed record TasSearchConfig
 {
-    /// <summary>Search epochs; each step takes one batch from each half of the train split, so an epoch is one pass over the whole split.</summary>
+    /// <summary>Search epochs of as many steps as a training epoch; each step takes one batch from each half of the train split, so an epoch passes over each half twice.</summary>
     [Range(1, 100_000)]
     public int Epochs { get; init; } = 10;
 
