@@ -6,11 +6,12 @@
 #   RUNS=runs nohup experiments/scripts/all-proofs.sh > runs/all-proofs.out 2>&1 &
 # To pause: kill this script first (pkill -f all-proofs.sh), then SIGTERM the nasprune process (it
 # checkpoints and exits).
-# A run must be resumed by the binary that started it: NASPRUNE_PS names the one of the progressive-
+# (Not NASPRUNE_...: that prefix is how configs take overrides from the environment.)
+# A run must be resumed by the binary that started it: PS_NASPRUNE names the one of the progressive-
 # shrinking run and its baselines when it differs from NASPRUNE (the rest).
 set -euo pipefail
 cd "$(dirname "$0")"
-NASPRUNE="${NASPRUNE_PS:-${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll}}" ./fmnist-ofa-ps-full.sh
+NASPRUNE="${PS_NASPRUNE:-${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll}}" ./fmnist-ofa-ps-full.sh
 ./fmnist-ofa-search-full.sh
 ./fmnist-tas-full.sh
 ./fmnist-dass-full.sh

@@ -16,8 +16,8 @@ public sealed class DassTaskTests : IDisposable
     private readonly TempFolder _temp = new();
     private static readonly DartsNetworkConfig TinyNetwork = new() { Channels = 4, Cells = 3, StemMultiplier = 2 };
 
-    /// <summary>A 4-channel, 3-cell DARTS network on 64 synthetic images, batch 16: six phases of one epoch (4 steps) each.</summary>
-    private RunConfig Config(string data, bool sparseAware = true) => TinyRun.Config(data, epochs: 1) with
+    /// <summary>A 4-channel, 3-cell DARTS network on 32 synthetic images, batch 10: six phases of one epoch (3 steps) each.</summary>
+    private RunConfig Config(string data, bool sparseAware = true) => TinyRun.Config(data, epochs: 1, trainImages: 32, batch: 10) with
     {
         Model = new ModelConfig { Arch = ModelConfig.DartsCells },
         Dass = new DassConfig
@@ -31,7 +31,7 @@ public sealed class DassTaskTests : IDisposable
     [Fact]
     public void SearchDeriveAndSparseTrainingRunEndToEndAndExportExactlySparseLayers()
     {
-        RunConfig config = Config(TinyRun.WriteData(_temp));
+        RunConfig config = Config(TinyRun.WriteData(_temp, trainImages: 32));
         var run = new RunDirectory(_temp.File("run"));
         var logger = new ListLogger();
         Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
@@ -53,27 +53,27 @@ public sealed class DassTaskTests : IDisposable
     [Fact]
     public void ThePruneSearchPhaseTrainsOnlyTheScores()
     {
-        RunConfig config = Config(TinyRun.WriteData(_temp));
+        RunConfig config = Config(TinyRun.WriteData(_temp, trainImages: 32));
         var run = new RunDirectory(_temp.File("run"));
-        Stop(config, run, 4); // end of search-pretrain
+        Stop(config, run, 3); // end of search-pretrain
         using LoadedArchive before = Latest(run);
-        Stop(config, run, 8); // end of search-prune
+        Stop(config, run, 6); // end of search-prune
         using LoadedArchive after = Latest(run);
         var names = before.Tensors.Keys.Where(n => n.StartsWith("search.model.", StringComparison.Ordinal)).ToList();
         Assert.All(names.Where(n => n.EndsWith(".weight") || n.EndsWith(".bias") || n.Contains("alphas_")), n => TensorAssert.BitEqual(before[n], after[n], n));
-        Assert.Equal(4, before.Metadata["step"]!.GetValue<long>());
-        Assert.Equal(8, after.Metadata["step"]!.GetValue<long>());
+        Assert.Equal(3, before.Metadata["step"]!.GetValue<long>());
+        Assert.Equal(6, after.Metadata["step"]!.GetValue<long>());
         // Scores train (the global gradient clip can leave the scores of some layers within float rounding of where they were).
         var scores = names.Where(n => n.EndsWith(".scores")).ToList();
         Assert.True(scores.Count(n => !before[n].equal(after[n]).all().item<bool>()) > scores.Count / 2);
     }
 
     [Theory]
-    [InlineData(10)] // inside search-finetune
-    [InlineData(18)] // inside final-prune
+    [InlineData(7)] // inside search-finetune
+    [InlineData(13)] // inside final-prune
     public void StoppingAndResumingEqualsAnUninterruptedRun(long stopAt)
     {
-        RunConfig config = Config(TinyRun.WriteData(_temp));
+        RunConfig config = Config(TinyRun.WriteData(_temp, trainImages: 32));
         var straight = new RunDirectory(_temp.File($"straight-{stopAt}"));
         new RunTrainer(config, straight, NullLogger.Instance).Run(CancellationToken.None);
         var resumed = new RunDirectory(_temp.File($"resumed-{stopAt}"));
@@ -97,7 +97,7 @@ public sealed class DassTaskTests : IDisposable
     [Fact]
     public void AGivenGenotypeSkipsTheSearchAndAMissingFileIsOneClearLine()
     {
-        RunConfig config = Config(TinyRun.WriteData(_temp));
+        RunConfig config = Config(TinyRun.WriteData(_temp, trainImages: 32));
         string genotype = "normal: sep_conv_3x3:0 skip_connect:1 | dil_conv_3x3:0 sep_conv_5x5:2 | max_pool_3x3:1 avg_pool_3x3:3 | dil_conv_5x5:2 skip_connect:4\n"
             + "reduce: max_pool_3x3:0 sep_conv_3x3:1 | skip_connect:0 dil_conv_5x5:2 | avg_pool_3x3:1 sep_conv_5x5:2 | skip_connect:0 dil_conv_3x3:3";
         var given = config with { Dass = config.Dass! with { Final = config.Dass.Final with { Genotype = genotype } } };
