@@ -58,10 +58,7 @@ public sealed class DassTask : ITrainingTask
         _searchScores = Scores(_search);
         _arch = new AdamOptimizer(_search.named_parameters().Where(p => DartsSearchNetwork.IsArchitecture(p.name)), _dass.Search.ArchLr, 0.5, 0.999, _dass.Search.ArchWeightDecay);
 
-        var (a, b) = ClassBalancedHalves.Split(train, (ulong)config.Seed);
-        Augmentation? augmentation = config.Data.Augment ? Augmentation.Standard : null;
-        _halfA = new BatchLoader(a, _training.BatchSize, context.Data.Normalization, augmentation, shuffle: true, dropLast: true, seed: SplitMix64.Mix((ulong)config.Seed, 0xA));
-        _halfB = new BatchLoader(b, _training.BatchSize, context.Data.Normalization, augmentation, shuffle: true, dropLast: true, seed: SplitMix64.Mix((ulong)config.Seed, 0xB));
+        (_halfA, _halfB) = context.TrainHalves();
 
         int perEpoch = context.BatchesPerEpoch;
         long warmup = (long)Math.Round(_training.WarmupEpochs * perEpoch);
@@ -168,10 +165,10 @@ public sealed class DassTask : ITrainingTask
         long pair = step / 2;
         if (step % 2 == 0)
         {
-            Batch a = _halfA.GetBatch((int)(pair / _halfA.BatchesPerEpoch), (int)(pair % _halfA.BatchesPerEpoch), _context.Device);
+            Batch a = _halfA.BatchAt(pair, _context.Device);
             return SupervisedStep.Run(_searchWeights, a.Images, a.Labels, lr, Loss(a), _dass.GradClip);
         }
-        Batch b = _halfB.GetBatch((int)(pair / _halfB.BatchesPerEpoch), (int)(pair % _halfB.BatchesPerEpoch), _context.Device);
+        Batch b = _halfB.BatchAt(pair, _context.Device);
         _arch.ZeroGrad();
         _searchWeights.Optimizer.ZeroGrad();
         Tensor logits = _search.call(b.Images);
@@ -222,7 +219,6 @@ public sealed class DassTask : ITrainingTask
         SparseNetwork.BakeMasks(final);
         ImageDataset data = _context.Data.Test;
         var costs = LayerCosts.Measure(final, [1, data.Channels, data.Height, data.Width], _context.Device);
-        var densities = SparseNetwork.Densities(final);
         long parameters = final.named_parameters().Where(p => !DartsSearchNetwork.IsScore(p.name)).Sum(p => p.parameter.numel());
         long zeros = costs.Sum(c => c.Weights - c.NonZeroWeights);
         var summary = new JsonObject
@@ -237,7 +233,7 @@ public sealed class DassTask : ITrainingTask
         var arch = (JsonObject)summary.DeepClone();
         arch["genotype"] = final.Genotype.ToString();
         arch["network"] = DartsModelFile.Metadata(final)["network"]!.DeepClone();
-        arch["layers"] = new JsonArray(densities.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["weights"] = d.Weights, ["density"] = Math.Round(d.Density, 6) }).ToArray());
+        arch["layers"] = new JsonArray(costs.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["weights"] = c.Weights, ["density"] = Math.Round((double)c.NonZeroWeights / c.Weights, 6) }).ToArray());
         AtomicFile.WriteAllText(Path.Combine(_context.Run.Root, "arch.json"), arch.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         string hash = DartsModelFile.Write(_context.Run.Model, final, new JsonObject { ["sparsity"] = _dass.Sparsity });
         _context.Logger.LogInformation("DASS final network: test top-1 {Top1:F2} %, {NonZero} of {Parameters} parameters non-zero, {Macs:F2} M non-zero MACs per image (dense {Dense:F2} M)",
@@ -252,18 +248,8 @@ public sealed class DassTask : ITrainingTask
     }
 
     /// <summary>dass.final.genotype (the text, or @file), else what this run's search derived, else null.</summary>
-    private DartsGenotype? KnownGenotype()
-    {
-        string? given = _dass.Final.Genotype;
-        if (!string.IsNullOrEmpty(given))
-        {
-            if (!given.StartsWith('@')) return DartsGenotype.Parse(given, "dass.final.genotype");
-            string file = given[1..];
-            return File.Exists(file) ? DartsGenotype.Parse(File.ReadAllText(file), $"dass.final.genotype ({file})")
-                : throw new FileNotFoundException($"dass.final.genotype: '{file}' does not exist (run the search first)");
-        }
-        return File.Exists(GenotypePath) ? DartsGenotype.Parse(File.ReadAllText(GenotypePath), GenotypePath) : null;
-    }
+    private DartsGenotype? KnownGenotype() =>
+        ArchitectureText.Resolve(_dass.Final.Genotype, "dass.final.genotype", GenotypePath) is { } found ? DartsGenotype.Parse(found.Text, found.Source) : null;
 
     /// <summary>The derived network, freshly initialised from a seed of its own (HYDRA trains it from scratch).</summary>
     private void BuildFinal(DartsGenotype genotype)

@@ -47,6 +47,9 @@ public sealed class BatchLoader
 
     public int BatchesPerEpoch { get; }
 
+    /// <summary>The <paramref name="index"/>-th batch counted across epochs (epoch = index / batches per epoch).</summary>
+    public Batch BatchAt(long index, Device device) => GetBatch((int)(index / BatchesPerEpoch), (int)(index % BatchesPerEpoch), device);
+
     public Batch GetBatch(int epoch, int batchIndex, Device device)
     {
         if ((uint)batchIndex >= (uint)BatchesPerEpoch)

@@ -67,10 +67,7 @@ public sealed class TasTask : ITrainingTask
         _searchWeights = context.Optimized(_search, "search.", name => !name.Contains("_logits_", StringComparison.Ordinal));
         _arch = new AdamOptimizer(_search.ArchitectureParameters(), _tas.Search.ArchLr, 0.5, 0.999, _tas.Search.ArchWeightDecay);
 
-        var (a, b) = ClassBalancedHalves.Split(train, (ulong)config.Seed);
-        Augmentation? augmentation = config.Data.Augment ? Augmentation.Standard : null;
-        _halfA = new BatchLoader(a, _training.BatchSize, context.Data.Normalization, augmentation, shuffle: true, dropLast: true, seed: SplitMix64.Mix((ulong)config.Seed, 0xA));
-        _halfB = new BatchLoader(b, _training.BatchSize, context.Data.Normalization, augmentation, shuffle: true, dropLast: true, seed: SplitMix64.Mix((ulong)config.Seed, 0xB));
+        (_halfA, _halfB) = context.TrainHalves();
 
         int perEpoch = context.BatchesPerEpoch;
         var phases = new List<TrainingPhase>();
@@ -161,7 +158,7 @@ public sealed class TasTask : ITrainingTask
         _search.Temperature = search.TauMax - (search.TauMax - search.TauMin) * i / Math.Max(1, Phases[phase].Steps - 1);
 
         // Weights on a batch of one half.
-        Batch a = _halfA.GetBatch((int)(i / _halfA.BatchesPerEpoch), (int)(i % _halfA.BatchesPerEpoch), _context.Device);
+        Batch a = _halfA.BatchAt(i, _context.Device);
         _searchWeights.Optimizer.ZeroGrad();
         Tensor logits = _search.call(a.Images);
         Tensor loss = F.cross_entropy(logits, a.Labels, label_smoothing: _training.LabelSmoothing);
@@ -169,7 +166,7 @@ public sealed class TasTask : ITrainingTask
         _searchWeights.Optimizer.Step(lr);
 
         // Architecture logits on a batch of the other half: CE + lambda * cost loss.
-        Batch b = _halfB.GetBatch((int)(i / _halfB.BatchesPerEpoch), (int)(i % _halfB.BatchesPerEpoch), _context.Device);
+        Batch b = _halfB.BatchAt(i, _context.Device);
         _searchWeights.Optimizer.ZeroGrad();
         _arch.ZeroGrad();
         Tensor ce = F.cross_entropy(_search.call(b.Images), b.Labels);
@@ -241,18 +238,8 @@ public sealed class TasTask : ITrainingTask
     }
 
     /// <summary>tas.final.architecture (the text, or @file), else what this run's search wrote, else null.</summary>
-    private TasArchitecture? KnownArchitecture()
-    {
-        string? given = _tas.Final.Architecture;
-        if (!string.IsNullOrEmpty(given))
-        {
-            if (!given.StartsWith('@')) return TasArchitecture.Parse(given);
-            string file = given[1..];
-            return File.Exists(file) ? TasArchitecture.Parse(File.ReadAllText(file))
-                : throw new FileNotFoundException($"tas.final.architecture: '{file}' does not exist (run the search first)");
-        }
-        return File.Exists(ArchitecturePath) ? TasArchitecture.Parse(File.ReadAllText(ArchitecturePath)) : null;
-    }
+    private TasArchitecture? KnownArchitecture() =>
+        ArchitectureText.Resolve(_tas.Final.Architecture, "tas.final.architecture", ArchitecturePath) is { } found ? TasArchitecture.Parse(found.Text) : null;
 
     /// <summary>The derived network, freshly initialised from a seed of its own (TAS inherits no weights).</summary>
     private void BuildFinal(TasArchitecture architecture)
