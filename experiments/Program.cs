@@ -16,6 +16,7 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     PredictorCommand.Create(),
     SearchCommand.Create(),
     TuneCommand.Create(),
+    CompareCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);
