@@ -1,4 +1,3 @@
-using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,11 +6,11 @@ namespace NasPrune.Experiments.Bench;
 /// <summary>
 /// Inference latency of a sparse network run dense (masked weights, zeros multiplied) and with the sparse
 /// kernel (<see cref="SparseKernel"/>) at several batch sizes, on the same inputs, after checking both give
-/// the same outputs.
+/// the same outputs. <paramref name="useSparseKernels"/> switches the network between the two.
 /// </summary>
 public static class SparseBench
 {
-    public static IReadOnlyList<BenchRow> Run(nn.Module<Tensor, Tensor> net, long[] imageShape, IReadOnlyList<int> batches, Device device, int repeats)
+    public static IReadOnlyList<BenchRow> Run(nn.Module<Tensor, Tensor> net, long[] imageShape, IReadOnlyList<int> batches, Device device, int repeats, Action<bool> useSparseKernels)
     {
         var rows = new List<BenchRow>();
         net.eval();
@@ -19,15 +18,15 @@ public static class SparseBench
         foreach (int batch in batches)
         {
             using Tensor x = randn([batch, .. imageShape], device: device);
-            SparseNetwork.UseSparseKernels(net, false);
+            useSparseKernels(false);
             using Tensor reference = net.call(x);
             double dense = Timing.MedianSeconds(() => net.call(x).Dispose(), warmup: 5, repeats);
-            SparseNetwork.UseSparseKernels(net, true);
+            useSparseKernels(true);
             using Tensor sparseOutput = net.call(x);
             double difference = sparseOutput.sub(reference).abs().max().item<float>();
             if (difference > 1e-3) throw new InvalidOperationException($"the sparse kernel's outputs differ from the dense ones by {difference}");
             double sparse = Timing.MedianSeconds(() => net.call(x).Dispose(), warmup: 5, repeats);
-            SparseNetwork.UseSparseKernels(net, false);
+            useSparseKernels(false);
             rows.Add(new BenchRow("sparse-net-latency-dense", $"batch {batch}", dense * 1e3, "ms"));
             rows.Add(new BenchRow("sparse-net-latency-sparse-kernel", $"batch {batch}", sparse * 1e3, "ms"));
             rows.Add(new BenchRow("sparse-kernel-speedup", $"batch {batch}", dense / sparse, "x"));

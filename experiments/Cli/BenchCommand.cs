@@ -2,6 +2,10 @@ using System.CommandLine;
 using NasPrune.Experiments.Bench;
 using NasPrune.Experiments.Tuning;
 using NasPrune.Supernet.Darts;
+using NasPrune.Supernet.Models;
+using NasPrune.Supernet.Sparse;
+using NasPrune.Training.Runs;
+using static TorchSharp.torch;
 using TorchSharp;
 using NasPrune.Search.Tuning;
 using NasPrune.Search.Tuning.Benchmarks;
@@ -77,31 +81,58 @@ public static class BenchCommand
         return command;
     }
 
-    /// <summary><c>nasprune bench sparse --model FILE</c>: a trained sparse DARTS cell network (a DASS run's model.npta) run dense vs with the sparse kernel.</summary>
+    /// <summary>
+    /// <c>nasprune bench sparse --model FILE | --run-dir DIR</c>: a trained sparse network run dense vs with the
+    /// sparse kernel: a DASS run's DARTS cell network (model.npta), or a magnitude-pruned ResNet run.
+    /// </summary>
     private static Command CreateSparse()
     {
-        var model = new Option<FileInfo>("--model") { Description = "a DASS run's model.npta", Required = true };
+        var model = new Option<FileInfo?>("--model") { Description = "a DASS run's model.npta (DARTS cell network)" };
+        var runDir = new Option<DirectoryInfo?>("--run-dir") { Description = "a magnitude-pruned ResNet run (nasprune prune)" };
         var output = new Option<FileInfo>("--out") { Description = "CSV to write", DefaultValueFactory = _ => new FileInfo("bench-sparse.csv") };
         var batches = new Option<string>("--batches") { Description = "comma-separated batch sizes", DefaultValueFactory = _ => "1,32" };
         var size = new Option<int>("--size") { Description = "input height and width", DefaultValueFactory = _ => 28 };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions (median reported)", DefaultValueFactory = _ => 50 };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("sparse", "Latency of a sparse network run dense vs with the sparse kernel; write CSV") { model, output, batches, size, repeats, device, threads };
+        var command = new Command("sparse", "Latency of a sparse network run dense vs with the sparse kernel; write CSV") { model, runDir, output, batches, size, repeats, device, threads };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
+            FileInfo? file = parse.GetValue(model);
+            DirectoryInfo? run = parse.GetValue(runDir);
+            if ((file is null) == (run is null)) throw new ArgumentException("bench sparse: give exactly one of --model (a DARTS cell network file) or --run-dir (a magnitude-pruned ResNet run)");
             using var context = new CommandContext("bench", parse.GetValue(device), parse.GetValue(threads));
-            string path = parse.GetRequiredValue(model).FullName;
-            if (!File.Exists(path)) throw new FileNotFoundException($"--model: '{path}' does not exist");
             int[] sizes = parse.GetValue(batches)!.Split(',').Select(b => int.TryParse(b, out int v) && v > 0 ? v : throw new ArgumentException($"--batches: '{b}' is not a positive integer")).ToArray();
-            using DartsNetwork net = DartsModelFile.Read(path);
-            net.to(context.Device);
-            var rows = SparseBench.Run(net, [net.Spec.InChannels, parse.GetValue(size), parse.GetValue(size)], sizes, context.Device, parse.GetValue(repeats));
-            BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
-            Print(rows, $"{path}, threads {TorchSetup.Threads}");
+            int side = parse.GetValue(size);
+            var (net, inChannels, useSparse, source) = file is not null ? OpenDarts(file.FullName, context) : OpenPrunedResNet(run!.FullName, context);
+            using (net)
+            {
+                var rows = SparseBench.Run(net, [inChannels, side, side], sizes, context.Device, parse.GetValue(repeats), useSparse);
+                BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
+                Print(rows, $"{source}, threads {TorchSetup.Threads}");
+            }
             return 0;
         }));
         return command;
+    }
+
+    private static (nn.Module<Tensor, Tensor>, long, Action<bool>, string) OpenDarts(string path, CommandContext context)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--model: '{path}' does not exist");
+        DartsNetwork net = DartsModelFile.Read(path);
+        net.to(context.Device);
+        return (net, net.Spec.InChannels, on => SparseNetwork.UseSparseKernels(net, on), path);
+    }
+
+    private static (nn.Module<Tensor, Tensor>, long, Action<bool>, string) OpenPrunedResNet(string path, CommandContext context)
+    {
+        var (_, model, data) = TrainedRun.Open(new RunDirectory(path), context.Device, context.Logger, out string source);
+        if (model.Module is not CifarResNet net)
+        {
+            model.Module.Dispose();
+            throw new ArgumentException($"--run-dir: '{path}' did not train a ResNet (the sparse kernel covers DARTS cell networks via --model and ResNets)");
+        }
+        return (net, data.Train.Channels, net.UseSparseKernels, source);
     }
 
     /// <summary><c>nasprune bench samplers</c>: TPE vs random on standard test functions (median best so far over seeds).</summary>

@@ -2,7 +2,7 @@
 # The DASS proof on Fashion-MNIST (experiments/results/fmnist-dass.md), at 90 % and 95 % sparsity:
 # DASS (sparsity-aware search + HYDRA training of the derived cells), the dense DARTS search whose cells
 # are pruned the same way, and ResNet-20 with gradual global magnitude pruning on the same data and
-# epochs; then each DARTS network's latency dense vs with the sparse kernel. Every step resumes: rerun
+# epochs; then each network's latency dense vs with the sparse kernel. Every step resumes: rerun
 # after a stop or a kill (finished runs are skipped). Hours on 2 cores; run it in the background:
 #   nohup experiments/scripts/fmnist-dass-full.sh > runs/fmnist-dass-full.out 2>&1 &
 set -euo pipefail
@@ -22,4 +22,8 @@ for p in 90 95; do
 done
 for run in fmnist-dass-90 fmnist-dass-95 fmnist-darts-dense-90 fmnist-darts-dense-95; do
   [ -f "$RUNS/$run/bench-sparse.csv" ] || nasprune bench sparse --model "$RUNS/$run/model.npta" --out "$RUNS/$run/bench-sparse.csv"
+done
+for p in 90 95; do
+  run="$RUNS/fmnist-gmp-resnet20-dass-$p"
+  [ -f "$run/bench-sparse.csv" ] || nasprune bench sparse --run-dir "$run" --out "$run/bench-sparse.csv"
 done

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,11 +17,14 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly nn.Module<Tensor, Tensor>? shortcut;
+    private readonly PlainLayerKernels? _kernels;
 
     /// <param name="middleChannels">Width of the first conv (default: <paramref name="outChannels"/>; filter pruning narrows it).</param>
     /// <param name="avgPoolDownsample">Stride-2 shortcut as 2x2 average pooling + 1x1 conv (TAS's derived networks) instead of a strided 1x1 conv + BN.</param>
-    public BasicBlock(string name, int inChannels, int outChannels, int stride, int? middleChannels = null, bool avgPoolDownsample = false) : base(name)
+    /// <param name="kernels">The network's sparse inference kernels, when it has them (see <see cref="CifarResNet.UseSparseKernels"/>).</param>
+    public BasicBlock(string name, int inChannels, int outChannels, int stride, int? middleChannels = null, bool avgPoolDownsample = false, PlainLayerKernels? kernels = null) : base(name)
     {
+        _kernels = kernels;
         int middle = middleChannels ?? outChannels;
         conv1 = nn.Conv2d(inChannels, middle, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(middle);
@@ -48,9 +52,19 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = F.relu(bn1.call(conv1.call(x)), inplace: true);
-        y = bn2.call(conv2.call(y));
-        Tensor identity = shortcut is null ? x : shortcut.call(x);
+        Tensor y = F.relu(bn1.call(Conv(conv1, x)), inplace: true);
+        y = bn2.call(Conv(conv2, y));
+        Tensor identity = shortcut is null ? x : Shortcut(x);
         return F.relu(y.add_(identity), inplace: true).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Conv(Conv2d conv, Tensor x) => _kernels is { Enabled: true } kernels ? kernels.Conv(conv, x) : conv.call(x);
+
+    private Tensor Shortcut(Tensor x)
+    {
+        if (_kernels is not { Enabled: true } kernels) return shortcut!.call(x);
+        foreach (nn.Module layer in shortcut!.children())
+            x = layer is Conv2d conv ? kernels.Conv(conv, x) : ((nn.Module<Tensor, Tensor>)layer).call(x);
+        return x;
     }
 }

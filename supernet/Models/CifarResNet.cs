@@ -1,4 +1,5 @@
 using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     private readonly Sequential stages;
     private readonly Linear classifier;
     private readonly bool channelsLast;
+    private readonly PlainLayerKernels _kernels = new();
 
     public ResNetSpec Spec { get; }
 
@@ -36,7 +38,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
             for (int b = 0; b < spec.BlocksPerStage; b++)
             {
                 int stride = b == 0 && s > 0 ? 2 : 1;
-                blocks.Add(($"{s}_{b}", new BasicBlock($"block{s}_{b}", inWidth, spec.Widths[s], stride, spec.MiddleWidth(s, b))));
+                blocks.Add(($"{s}_{b}", new BasicBlock($"block{s}_{b}", inWidth, spec.Widths[s], stride, spec.MiddleWidth(s, b), kernels: _kernels)));
                 inWidth = spec.Widths[s];
             }
         }
@@ -50,10 +52,23 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = stem.call(x);
+        Tensor y = _kernels.Conv(stem, x);
         y = F.relu(stemBn.call(channelsLast ? ChannelsLast.Apply(y) : y), inplace: true); // the faster layout from here on, when it is faster
         y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
-        return classifier.call(y).MoveToOuterDisposeScope();
+        return _kernels.Linear(classifier, y).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Runs inference through the sparse kernel (every conv and the classifier as a COO matrix of the current
+    /// weights, see <see cref="PlainLayerKernels"/>), for a magnitude-pruned network; false goes back to the
+    /// dense layers. Weights changed afterwards are not seen until it is switched on again.
+    /// </summary>
+    public void UseSparseKernels(bool on) => _kernels.Use(on, modules());
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernels.Dispose();
+        base.Dispose(disposing);
     }
 }

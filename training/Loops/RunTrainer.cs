@@ -126,7 +126,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         metrics.Write(new MetricsRow
         {
             Epoch = epoch + 1, Step = state.Step, Stage = plan.Phases[phase].Name, Phase = "val", Lr = lr,
-            Loss = val.Loss, Top1 = val.Top1, Top5 = val.Top5, ElapsedSeconds = state.TrainedSeconds, RssMb = MemoryUse.RssMb(),
+            Loss = val.Loss, Top1 = val.Top1, Top5 = val.Top5, ElapsedSeconds = state.TrainedSeconds, RssMb = MemoryUse.TrimmedRssMb(),
         });
         logger.LogInformation("{Phase} epoch {Epoch}/{Epochs}: validation top-1 {Top1:F2} %, loss {Loss:F4}",
             PhaseLabel(plan, phase), plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), val.Top1, val.Loss);

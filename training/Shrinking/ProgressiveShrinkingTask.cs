@@ -151,7 +151,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         var phaseRow = new PhaseRow
         {
             Stage = name, Step = end.Step, Epoch = end.Epoch, TrainedSeconds = Math.Round(end.TrainedSeconds, 1),
-            RssMb = Math.Round(MemoryUse.RssMb(), 1), PeakRssMb = Math.Round(MemoryUse.PeakRssMb(), 1),
+            RssMb = Math.Round(MemoryUse.TrimmedRssMb(), 1), PeakRssMb = Math.Round(MemoryUse.PeakRssMb(), 1),
         };
         CsvTable.Replace<PhaseRow>(_context.Run.PhasesCsv, r => r.Stage == name, [phaseRow]);
         _context.Logger.LogInformation("Phase {Phase} done at step {Step}: resident memory {Rss:F0} MB (peak {Peak:F0} MB)",
