@@ -1,36 +1,63 @@
+using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasPrune.Experiments.Bench;
 
+/// <summary>A trained sparse network and the switches of its sparse inference kernel.</summary>
+public sealed record SparseBenchTarget(
+    nn.Module<Tensor, Tensor> Net,
+    long InChannels,
+    Action<bool> UseSparseKernels,
+    Func<IReadOnlyList<(string Name, ISparseKernelSwitch Switch)>> Switches,
+    string Source);
+
 /// <summary>
-/// Inference latency of a sparse network run dense (masked weights, zeros multiplied) and with the sparse
-/// kernel (<see cref="SparseKernel"/>) at several batch sizes, on the same inputs, after checking both give
-/// the same outputs. <paramref name="useSparseKernels"/> switches the network between the two.
+/// Inference latency of a sparse network at several batch sizes, on the same inputs: run dense (masked
+/// weights, zeros multiplied), with the sparse kernel in every layer that has one (<see cref="SparseKernel"/>),
+/// and tuned: the kernel only in the layers where <see cref="SparseKernelTuner"/> measured it faster at that
+/// batch size. Before timing, the sparse outputs are checked against the dense ones.
 /// </summary>
 public static class SparseBench
 {
-    public static IReadOnlyList<BenchRow> Run(nn.Module<Tensor, Tensor> net, long[] imageShape, IReadOnlyList<int> batches, Device device, int repeats, Action<bool> useSparseKernels)
+    public static IReadOnlyList<BenchRow> Run(SparseBenchTarget target, int size, IReadOnlyList<int> batches, Device device, int repeats)
     {
         var rows = new List<BenchRow>();
+        nn.Module<Tensor, Tensor> net = target.Net;
         net.eval();
         using var noGrad = no_grad();
+        double Seconds(Action action) => Timing.MedianSeconds(action, warmup: 5, repeats);
         foreach (int batch in batches)
         {
-            using Tensor x = randn([batch, .. imageShape], device: device);
-            useSparseKernels(false);
+            using Tensor x = randn([batch, target.InChannels, size, size], device: device);
+            target.UseSparseKernels(false);
             using Tensor reference = net.call(x);
-            double dense = Timing.MedianSeconds(() => net.call(x).Dispose(), warmup: 5, repeats);
-            useSparseKernels(true);
-            using Tensor sparseOutput = net.call(x);
-            double difference = sparseOutput.sub(reference).abs().max().item<float>();
-            if (difference > 1e-3) throw new InvalidOperationException($"the sparse kernel's outputs differ from the dense ones by {difference}");
-            double sparse = Timing.MedianSeconds(() => net.call(x).Dispose(), warmup: 5, repeats);
-            useSparseKernels(false);
-            rows.Add(new BenchRow("sparse-net-latency-dense", $"batch {batch}", dense * 1e3, "ms"));
-            rows.Add(new BenchRow("sparse-net-latency-sparse-kernel", $"batch {batch}", sparse * 1e3, "ms"));
-            rows.Add(new BenchRow("sparse-kernel-speedup", $"batch {batch}", dense / sparse, "x"));
+            double dense = Seconds(() => net.call(x).Dispose());
+
+            target.UseSparseKernels(true);
+            CheckOutputs(net, x, reference, "the sparse kernel");
+            double sparse = Seconds(() => net.call(x).Dispose());
+
+            var choices = SparseKernelTuner.Choose(net, x, target.UseSparseKernels, target.Switches, action => Seconds(action));
+            CheckOutputs(net, x, reference, "the tuned kernel choice");
+            double tuned = Seconds(() => net.call(x).Dispose());
+            target.UseSparseKernels(false);
+
+            string config = $"batch {batch}";
+            rows.Add(new BenchRow("sparse-net-latency-dense", config, dense * 1e3, "ms"));
+            rows.Add(new BenchRow("sparse-net-latency-sparse-kernel", config, sparse * 1e3, "ms"));
+            rows.Add(new BenchRow("sparse-kernel-speedup", config, dense / sparse, "x"));
+            rows.Add(new BenchRow("sparse-net-latency-tuned", config, tuned * 1e3, "ms"));
+            rows.Add(new BenchRow("tuned-speedup", config, dense / tuned, "x"));
+            rows.Add(new BenchRow("tuned-sparse-layers", config, choices.Count(c => c.Sparse), $"of {choices.Count}"));
         }
         return rows;
+    }
+
+    private static void CheckOutputs(nn.Module<Tensor, Tensor> net, Tensor x, Tensor reference, string what)
+    {
+        using Tensor output = net.call(x);
+        double difference = output.sub(reference).abs().max().item<float>();
+        if (difference > 1e-3) throw new InvalidOperationException($"{what} gives outputs {difference} away from the dense ones");
     }
 }

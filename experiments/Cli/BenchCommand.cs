@@ -104,27 +104,27 @@ public static class BenchCommand
             using var context = new CommandContext("bench", parse.GetValue(device), parse.GetValue(threads));
             int[] sizes = parse.GetValue(batches)!.Split(',').Select(b => int.TryParse(b, out int v) && v > 0 ? v : throw new ArgumentException($"--batches: '{b}' is not a positive integer")).ToArray();
             int side = parse.GetValue(size);
-            var (net, inChannels, useSparse, source) = file is not null ? OpenDarts(file.FullName, context) : OpenPrunedResNet(run!.FullName, context);
-            using (net)
+            SparseBenchTarget target = file is not null ? OpenDarts(file.FullName, context) : OpenPrunedResNet(run!.FullName, context);
+            using (target.Net)
             {
-                var rows = SparseBench.Run(net, [inChannels, side, side], sizes, context.Device, parse.GetValue(repeats), useSparse);
+                var rows = SparseBench.Run(target, parse.GetValue(size), sizes, context.Device, parse.GetValue(repeats));
                 BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
-                Print(rows, $"{source}, threads {TorchSetup.Threads}");
+                Print(rows, $"{target.Source}, threads {TorchSetup.Threads}");
             }
             return 0;
         }));
         return command;
     }
 
-    private static (nn.Module<Tensor, Tensor>, long, Action<bool>, string) OpenDarts(string path, CommandContext context)
+    private static SparseBenchTarget OpenDarts(string path, CommandContext context)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"--model: '{path}' does not exist");
         DartsNetwork net = DartsModelFile.Read(path);
         net.to(context.Device);
-        return (net, net.Spec.InChannels, on => SparseNetwork.UseSparseKernels(net, on), path);
+        return new SparseBenchTarget(net, net.Spec.InChannels, on => SparseNetwork.UseSparseKernels(net, on), () => SparseNetwork.KernelSwitches(net), path);
     }
 
-    private static (nn.Module<Tensor, Tensor>, long, Action<bool>, string) OpenPrunedResNet(string path, CommandContext context)
+    private static SparseBenchTarget OpenPrunedResNet(string path, CommandContext context)
     {
         var (_, model, data) = TrainedRun.Open(new RunDirectory(path), context.Device, context.Logger, out string source);
         if (model.Module is not CifarResNet net)
@@ -132,7 +132,7 @@ public static class BenchCommand
             model.Module.Dispose();
             throw new ArgumentException($"--run-dir: '{path}' did not train a ResNet (the sparse kernel covers DARTS cell networks via --model and ResNets)");
         }
-        return (net, data.Train.Channels, net.UseSparseKernels, source);
+        return new SparseBenchTarget(net, data.Train.Channels, net.UseSparseKernels, net.SparseKernelSwitches, $"{path} ({source})");
     }
 
     /// <summary><c>nasprune bench samplers</c>: TPE vs random on standard test functions (median best so far over seeds).</summary>

@@ -66,6 +66,13 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     /// </summary>
     public void UseSparseKernels(bool on) => _kernels.Use(on, modules());
 
+    /// <summary>The layers running through the sparse kernel now, by module path (for <see cref="SparseKernelTuner"/>).</summary>
+    public IReadOnlyList<(string Name, ISparseKernelSwitch Switch)> SparseKernelSwitches()
+    {
+        var names = named_modules().ToDictionary(m => (object)m.module, m => m.name, ReferenceEqualityComparer.Instance);
+        return _kernels.Switches().Select(s => (names[s.Layer], s)).ToList();
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) _kernels.Dispose();

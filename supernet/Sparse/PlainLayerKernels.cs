@@ -46,6 +46,28 @@ public sealed class PlainLayerKernels : IDisposable
     public Tensor Linear(Linear linear, Tensor x) =>
         !linear.training && _matrices.TryGetValue(linear, out Tensor? matrix) ? SparseKernel.Linear(x, matrix, linear.bias) : linear.call(x);
 
+    /// <summary>The layers that run through the kernel now, one switch each (see <see cref="SparseKernelTuner"/>).</summary>
+    public IReadOnlyList<ISparseKernelSwitch> Switches() => _matrices.Keys.Select(layer => (ISparseKernelSwitch)new Switch(this, layer)).ToList();
+
+    private sealed class Switch(PlainLayerKernels kernels, nn.Module layer) : ISparseKernelSwitch
+    {
+        public nn.Module<Tensor, Tensor> Layer => (nn.Module<Tensor, Tensor>)layer;
+
+        public Tensor RunDense(Tensor x) => Layer.call(x);
+
+        public Tensor RunSparse(Tensor x) => layer switch
+        {
+            Conv2d conv => kernels.Conv(conv, x),
+            Linear linear => kernels.Linear(linear, x),
+            _ => throw new InvalidOperationException($"no sparse kernel for {layer.GetType().Name}"),
+        };
+
+        public void KeepDense()
+        {
+            if (kernels._matrices.Remove(layer, out Tensor? matrix)) matrix.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (Tensor matrix in _matrices.Values) matrix.Dispose();

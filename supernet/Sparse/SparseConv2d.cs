@@ -22,8 +22,8 @@ public sealed class SparseConv2d(int inChannels, int outChannels, int kernel, in
 
     protected override bool HasSparseKernel => groups == 1;
 
-    public override Tensor forward(Tensor x) =>
-        SparseMatrix is { } matrix
-            ? SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation)
-            : F.conv2d(x, EffectiveWeight(), strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
+    protected override Tensor DenseForward(Tensor x) =>
+        F.conv2d(x, EffectiveWeight(), strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
+
+    protected override Tensor SparseForward(Tensor x, Tensor matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);
 }

@@ -7,9 +7,9 @@ namespace NasPrune.Supernet.Sparse;
 /// <summary>
 /// What <see cref="SparseConv2d"/> and <see cref="SparseLinear"/> share: a dense weight, an importance score
 /// per weight, the target sparsity, the masked effective weight, score initialisation and the frozen matrix
-/// of the sparse inference kernel. Subclasses supply the initial weight and the forward pass.
+/// of the sparse inference kernel. Subclasses supply the initial weight and the two forward passes.
 /// </summary>
-public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer
+public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer, ISparseKernelSwitch
 {
     private readonly Parameter _weight;
     private readonly Parameter _scores;
@@ -40,8 +40,22 @@ public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer
     /// <summary>Whether this layer has a sparse kernel at all (grouped convolutions do not).</summary>
     protected virtual bool HasSparseKernel => true;
 
-    /// <summary>The frozen COO matrix while the sparse kernel is on and the layer is in eval mode, else null.</summary>
-    protected Tensor? SparseMatrix => training ? null : _matrix;
+    /// <summary>The masked weight computed densely (training, and inference without the kernel).</summary>
+    protected abstract Tensor DenseForward(Tensor x);
+
+    /// <summary>The frozen COO <paramref name="matrix"/> of the masked weight through <see cref="SparseKernel"/>.</summary>
+    protected abstract Tensor SparseForward(Tensor x, Tensor matrix);
+
+    public override Tensor forward(Tensor x) => !training && _matrix is { } matrix ? SparseForward(x, matrix) : DenseForward(x);
+
+    nn.Module<Tensor, Tensor> ISparseKernelSwitch.Layer => this;
+
+    Tensor ISparseKernelSwitch.RunDense(Tensor x) => DenseForward(x);
+
+    Tensor ISparseKernelSwitch.RunSparse(Tensor x) =>
+        SparseForward(x, _matrix ?? throw new InvalidOperationException("the sparse kernel of this layer is off"));
+
+    void ISparseKernelSwitch.KeepDense() => UseSparseKernel = false;
 
     public bool UseSparseKernel
     {

@@ -17,6 +17,7 @@ public sealed class SparseLinear : SparseLayer
         register_parameter("bias", _bias);
     }
 
-    public override Tensor forward(Tensor x) =>
-        SparseMatrix is { } matrix ? SparseKernel.Linear(x, matrix, _bias) : F.linear(x, EffectiveWeight(), _bias);
+    protected override Tensor DenseForward(Tensor x) => F.linear(x, EffectiveWeight(), _bias);
+
+    protected override Tensor SparseForward(Tensor x, Tensor matrix) => SparseKernel.Linear(x, matrix, _bias);
 }

@@ -44,6 +44,10 @@ public static class SparseNetwork
         foreach (var (_, layer) in Layers(module)) layer.UseSparseKernel = on;
     }
 
+    /// <summary>The sparse operators whose kernel is on (grouped convolutions have none), by module path.</summary>
+    public static IReadOnlyList<(string Name, ISparseKernelSwitch Switch)> KernelSwitches(nn.Module module) =>
+        Layers(module).Where(l => l.Layer.UseSparseKernel && l.Layer is ISparseKernelSwitch).Select(l => (l.Name, (ISparseKernelSwitch)l.Layer)).ToList();
+
     /// <summary>Share of weights each sparse operator keeps (non-zero in its effective weight).</summary>
     public static IReadOnlyList<(string Name, long Weights, double Density)> Densities(nn.Module module)
     {

@@ -10,11 +10,9 @@ namespace NasPrune.Tests.Supernet.Darts;
 
 public sealed class DartsNetworkTests
 {
-    private static readonly DartsNetworkSpec Tiny = new() { InChannels = 1, Classes = 10, Channels = 4, Cells = 3, StemMultiplier = 2 };
+    private static readonly DartsNetworkSpec Tiny = TinyDarts.Spec;
 
-    private static DartsGenotype SomeGenotype() => DartsGenotype.Parse(
-        "normal: sep_conv_3x3:0 skip_connect:1 | dil_conv_3x3:0 sep_conv_5x5:2 | max_pool_3x3:1 avg_pool_3x3:3 | dil_conv_5x5:2 skip_connect:4\n" +
-        "reduce: max_pool_3x3:0 sep_conv_3x3:1 | skip_connect:0 dil_conv_5x5:2 | avg_pool_3x3:1 sep_conv_5x5:2 | skip_connect:0 dil_conv_3x3:3");
+    private static DartsGenotype SomeGenotype() => TinyDarts.Genotype();
 
     [Fact]
     public void TheSearchNetworkClassifiesAndHalvesTheResolutionAtItsReductionCells()

@@ -98,8 +98,7 @@ public sealed class DassTaskTests : IDisposable
     public void AGivenGenotypeSkipsTheSearchAndAMissingFileIsOneClearLine()
     {
         RunConfig config = Config(TinyRun.WriteData(_temp, trainImages: 32));
-        string genotype = "normal: sep_conv_3x3:0 skip_connect:1 | dil_conv_3x3:0 sep_conv_5x5:2 | max_pool_3x3:1 avg_pool_3x3:3 | dil_conv_5x5:2 skip_connect:4\n"
-            + "reduce: max_pool_3x3:0 sep_conv_3x3:1 | skip_connect:0 dil_conv_5x5:2 | avg_pool_3x3:1 sep_conv_5x5:2 | skip_connect:0 dil_conv_3x3:3";
+        string genotype = TinyDarts.Genotype().ToString();
         var given = config with { Dass = config.Dass! with { Final = config.Dass.Final with { Genotype = genotype } } };
         var plan = NasPrune.Training.Dass.DassTask.Plan(given.Dass!, given.Training);
         Assert.Equal(["final-pretrain", "final-prune", "final-finetune"], plan.Select(p => p.Name));
