@@ -10,13 +10,14 @@ public static class PlotCommand
     public static Command Create()
     {
         var runDir = CommonOptions.RunDir(required: true);
-        var command = new Command("plot", "Draw a run's pictures (curves.png; subnets.png for progressive shrinking)") { runDir };
+        var command = new Command("plot", "Draw a run's pictures (curves.png; subnets.png for progressive shrinking; memory.png)") { runDir };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             var run = new RunDirectory(parse.GetRequiredValue(runDir).FullName);
             if (!File.Exists(run.Metrics)) throw new FileNotFoundException($"--run-dir: '{run.Root}' has no metrics.csv");
             new RunReports(Path.GetFileName(run.Root)).WriteAll(run);
-            Console.WriteLine($"{run.Root}: {TrainingCurvesPlot.FileName}" + (File.Exists(run.SubnetsCsv) ? $", {SubnetsPlot.FileName}" : ""));
+            Console.WriteLine($"{run.Root}: {TrainingCurvesPlot.FileName}" + (File.Exists(run.SubnetsCsv) ? $", {SubnetsPlot.FileName}" : "")
+                + (File.Exists(Path.Combine(run.Root, MemoryPlot.FileName)) ? $", {MemoryPlot.FileName}" : ""));
             return 0;
         }));
         return command;

@@ -12,13 +12,15 @@ public sealed class RunReports(string title) : IRunReports
 {
     public void PhaseCompleted(RunDirectory run, string phase) => WriteAll(run);
 
+    /// <summary>Draws every picture the run has data for (curves; sub-networks; memory).</summary>
     public void WriteAll(RunDirectory run)
     {
         Draw(() => TrainingCurvesPlot.Write(run, title), TrainingCurvesPlot.FileName);
         if (File.Exists(run.SubnetsCsv)) Draw(() => SubnetsPlot.Write(run, title), SubnetsPlot.FileName);
+        Draw(() => MemoryPlot.Write(run, title), MemoryPlot.FileName);
     }
 
-    private static void Draw(Func<string> draw, string name)
+    private static void Draw(Func<string?> draw, string name)
     {
         try
         {
