@@ -60,7 +60,9 @@ public static class SearchCommand
         Directory.CreateDirectory(config.ExportDir);
 
         var rows = new List<SearchRow>();
-        foreach (BudgetConfig budget in config.Budgets)
+        double smallestMs = scorer.Cost(SubnetConfig.Smallest(space)).LatencyMs, largestMs = scorer.Cost(SubnetConfig.Largest(space)).LatencyMs;
+        context.Logger.LogInformation("Predicted latency on {Device}: smallest sub-network {Smallest:F3} ms, largest {Largest:F3} ms", profile.Name, smallestMs, largestMs);
+        foreach (BudgetConfig budget in config.Budgets.Select(b => b.ResolveLatency(smallestMs, largestMs)))
         {
             var clock = Stopwatch.StartNew();
             SearchResult evolution = EvolutionFinder.Search(space, scorer, budget.Constraints, config.Evolution, (ulong)config.Seed);
@@ -134,7 +136,7 @@ public static class SearchCommand
             ["supernetSha256"] = AtomicFile.Sha256Hex(config.Supernet),
             ["recalibration"] = measurement.Provenance(),
             ["device"] = profile.Name,
-            ["budget"] = new JsonObject { ["name"] = budget.Name, ["latencyMs"] = budget.LatencyMs, ["macs"] = budget.Macs, ["params"] = budget.Params },
+            ["budget"] = new JsonObject { ["name"] = budget.Name, ["latencyMs"] = budget.LatencyMs, ["latencyShare"] = budget.LatencyShare, ["macs"] = budget.Macs, ["params"] = budget.Params },
             ["predictedTop1"] = row.PredictedTop1,
             ["predictedLatencyMs"] = row.PredictedLatencyMs,
             ["searchSeed"] = config.Seed,

@@ -44,8 +44,12 @@ public sealed record SearchConfig : IValidatableObject
         foreach (var (field, path) in new[] { ("device", Device), ("lut", Lut), ("predictor", Predictor), ("supernet", Supernet) })
             if (!File.Exists(path)) yield return new ValidationResult($"config: '{field}': file '{path}' does not exist");
         for (int i = 0; i < Budgets.Count; i++)
-            if (Budgets[i].LatencyMs is null && Budgets[i].Macs is null && Budgets[i].Params is null)
-                yield return new ValidationResult($"config: 'budgets[{i}]' needs at least one of latencyMs, macs, params");
+        {
+            if (!Budgets[i].HasLimit)
+                yield return new ValidationResult($"config: 'budgets[{i}]' needs at least one of latencyMs, latencyShare, macs, params");
+            if (Budgets[i].LatencyMs is not null && Budgets[i].LatencyShare is not null)
+                yield return new ValidationResult($"config: 'budgets[{i}]' has both latencyMs and latencyShare; use one");
+        }
         if (Budgets.Select(b => b.Name).Distinct().Count() != Budgets.Count)
             yield return new ValidationResult("config: 'budgets' names must be unique (each is an export folder)");
     }
