@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the long proofs (experiments/scripts/proofs.jobs) as a queue with two workers, so that two
-# 1-thread trainings share the 2 cores (about 1.6x the images/s of one 2-thread training here). A job
+# 1-thread trainings share the 2 cores (about 1.5x the images/s of one 2-thread training here). A job
 # starts when the jobs it needs are done; "alone" jobs (latency measurements) pause the other worker's
 # job (SIGTERM: it checkpoints and exits) and run with the machine to themselves. Every job resumes, so
 # the queue can be stopped and started at any time:
