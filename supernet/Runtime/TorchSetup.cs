@@ -3,10 +3,10 @@ using TorchSharp;
 
 namespace NasPrune.Supernet.Runtime;
 
-/// <summary>One place that sets the process-wide torch state a run depends on: threads and the seed.</summary>
+/// <summary>One place that sets the process-wide torch state a run depends on: threads, the seed, NNPACK off (<see cref="Nnpack"/>).</summary>
 public static class TorchSetup
 {
-    /// <summary>Sets intra-op threads (0 keeps libtorch's default) and the global torch seed.</summary>
+    /// <summary>Sets intra-op threads (0 keeps libtorch's default) and the global torch seed, and turns NNPACK off.</summary>
     public static void Configure(int threads, long seed)
     {
         if (threads > 0)
@@ -14,6 +14,7 @@ public static class TorchSetup
             torch.set_num_threads(threads);
         }
         torch.manual_seed(seed);
+        Nnpack.Disable(); // after the first torch call, so TorchSharp has loaded libtorch
     }
 
     public static string TorchSharpVersion =>
