@@ -6,7 +6,8 @@
 # the queue can be stopped and started at any time:
 #   RUNS=/work/runs NASPRUNE=/path/to/nasprune.dll experiments/scripts/proof-queue.sh start
 #   experiments/scripts/proof-queue.sh status | stop
-# State (locks, pids, logs) lives in $RUNS/queue; job logs in $RUNS/queue/<job>.log.
+# State (locks, pids, logs) lives in $RUNS/queue; job logs in $RUNS/queue/<job>.log. A job runs with the
+# binary it first started with ($RUNS/queue/<job>.binary); NASPRUNE applies to jobs not started yet.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export RUNS=${RUNS:-runs}
@@ -95,8 +96,10 @@ worker() {
       pause_others
       while [ "$(running)" -gt 1 ]; do sleep 5; done
     fi
-    log "worker $id: $name starts ($mode)"
-    setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
+    # A job keeps the binary it started with (a resumed run must not change code under its checkpoint).
+    [ -f "$STATE/$name.binary" ] || echo "$NASPRUNE" > "$STATE/$name.binary"
+    log "worker $id: $name starts ($mode, $(cat "$STATE/$name.binary"))"
+    NASPRUNE=$(cat "$STATE/$name.binary") setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
     echo $! > "$STATE/$name.lock/pid"
     local rc=0; wait $! || rc=$?
     if is_done "$name"; then log "worker $id: $name done"
