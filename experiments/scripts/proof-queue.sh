@@ -15,6 +15,7 @@ export NASPRUNE=${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll}
 JOBS=${JOBS:-experiments/scripts/proofs.jobs}
 STATE="$RUNS/queue"
 WORKERS=${WORKERS:-2}
+MAX_CRASHES=${MAX_CRASHES:-5}
 mkdir -p "$STATE"
 
 nasprune() { dotnet "$NASPRUNE" "$@"; }
@@ -103,7 +104,13 @@ worker() {
     echo $! > "$STATE/$name.lock/pid"
     local rc=0; wait $! || rc=$?
     if is_done "$name"; then log "worker $id: $name done"
-    elif [ $rc != 0 ]; then log "worker $id: $name FAILED (exit $rc; see $STATE/$name.log)"; touch "$STATE/$name.failed"
+    elif [ $rc != 0 ]; then
+      # A crash mid-run (seen: TorchSharp 0.107 frees an implicit Scalar while libtorch still reads it, about
+      # once in several hours) resumes from the last checkpoint; a job that fails again and again is marked.
+      local crashes=$(( $(cat "$STATE/$name.crashes" 2>/dev/null || echo 0) + 1 ))
+      echo $crashes > "$STATE/$name.crashes"
+      if [ $crashes -lt "$MAX_CRASHES" ]; then log "worker $id: $name crashed (exit $rc, crash $crashes of $MAX_CRASHES allowed; see $STATE/$name.log): resumes"
+      else log "worker $id: $name FAILED (exit $rc, $crashes crashes; see $STATE/$name.log)"; touch "$STATE/$name.failed"; fi
     else log "worker $id: $name stopped before the end (resumes when picked again)"; fi
     rm -rf "$STATE/$name.lock"
     if [ "$mode" = alone ]; then rm -f "$STATE/alone"; fi
@@ -113,7 +120,7 @@ worker() {
 
 case "${1:-start}" in
   start)
-    rm -rf "$STATE"/*.lock "$STATE/alone" "$STATE/stop"
+    rm -rf "$STATE"/*.lock "$STATE/alone" "$STATE/stop" "$STATE"/*.crashes
     log "queue starts: $WORKERS workers, binary $NASPRUNE"
     for i in $(seq 1 "$WORKERS"); do nohup bash "$0" worker "$i" >> "$STATE/worker-$i.out" 2>&1 & done
     echo "queue started; log: $STATE/queue.log" ;;
