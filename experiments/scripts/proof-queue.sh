@@ -6,6 +6,7 @@
 # the queue can be stopped and started at any time:
 #   RUNS=/work/runs NASPRUNE=/path/to/nasprune.dll experiments/scripts/proof-queue.sh start
 #   experiments/scripts/proof-queue.sh status | stop
+# WORKERS=1 runs the jobs one after another, each with all cores.
 # State (locks, pids, logs) lives in $RUNS/queue; job logs in $RUNS/queue/<job>.log. A job runs with the
 # binary it first started with ($RUNS/queue/<job>.binary); NASPRUNE applies to jobs not started yet.
 set -euo pipefail
@@ -14,7 +15,7 @@ export RUNS=${RUNS:-runs}
 export NASPRUNE=${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll}
 JOBS=${JOBS:-experiments/scripts/proofs.jobs}
 STATE="$RUNS/queue"
-WORKERS=${WORKERS:-2}
+export WORKERS=${WORKERS:-2}
 MAX_CRASHES=${MAX_CRASHES:-5}
 mkdir -p "$STATE"
 
@@ -100,7 +101,9 @@ worker() {
     # A job keeps the binary it started with (a resumed run must not change code under its checkpoint).
     [ -f "$STATE/$name.binary" ] || echo "$NASPRUNE" > "$STATE/$name.binary"
     log "worker $id: $name starts ($mode, $(cat "$STATE/$name.binary"))"
-    NASPRUNE=$(cat "$STATE/$name.binary") setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
+    local threads=1
+    if [ "$mode" = alone ] || [ "$WORKERS" = 1 ]; then threads=$(nproc); fi
+    NASPRUNE=$(cat "$STATE/$name.binary") THREADS=$threads setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
     echo $! > "$STATE/$name.lock/pid"
     local rc=0; wait $! || rc=$?
     if is_done "$name"; then log "worker $id: $name done"
