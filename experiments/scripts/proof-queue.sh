@@ -9,6 +9,8 @@
 # WORKERS=1 runs the jobs one after another, each with all cores.
 # State (locks, pids, logs) lives in $RUNS/queue; job logs in $RUNS/queue/<job>.log. A job runs with the
 # binary it first started with ($RUNS/queue/<job>.binary); NASPRUNE applies to jobs not started yet.
+# The whole script is one brace group, read before it runs: editing it cannot derail running workers.
+{
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export RUNS=${RUNS:-runs}
@@ -17,6 +19,7 @@ JOBS=${JOBS:-experiments/scripts/proofs.jobs}
 STATE="$RUNS/queue"
 export WORKERS=${WORKERS:-2}
 MAX_CRASHES=${MAX_CRASHES:-5}
+POLL=${POLL:-30}   # seconds between looks for a ready job
 mkdir -p "$STATE"
 
 nasprune() { dotnet "$NASPRUNE" "$@"; }
@@ -91,12 +94,12 @@ worker() {
     picked=$(flock "$STATE/queue.mutex" bash -c pick)
     if [ -z "$picked" ]; then
       [ "$(pending)" = 0 ] && { log "worker $id: nothing left to run"; return 0; }
-      sleep 30; continue
+      sleep "$POLL"; continue
     fi
     IFS='|' read -r name mode cmd <<< "$picked"
     if [ "$mode" = alone ]; then
       pause_others
-      while [ "$(running)" -gt 1 ]; do sleep 5; done
+      while [ "$(running)" -gt 1 ]; do sleep 1; done
     fi
     # A job keeps the binary it started with (a resumed run must not change code under its checkpoint).
     [ -f "$STATE/$name.binary" ] || echo "$NASPRUNE" > "$STATE/$name.binary"
@@ -125,15 +128,24 @@ case "${1:-start}" in
   start)
     rm -rf "$STATE"/*.lock "$STATE/alone" "$STATE/stop" "$STATE"/*.crashes
     log "queue starts: $WORKERS workers, binary $NASPRUNE"
-    for i in $(seq 1 "$WORKERS"); do nohup bash "$0" worker "$i" >> "$STATE/worker-$i.out" 2>&1 & done
+    rm -f "$STATE"/worker-*.pid
+    for i in $(seq 1 "$WORKERS"); do
+      nohup bash "$0" worker "$i" >> "$STATE/worker-$i.out" 2>&1 &
+      echo $! > "$STATE/worker-$i.pid"
+    done
     echo "queue started; log: $STATE/queue.log" ;;
   worker) worker "$2" ;;
   stop)
     touch "$STATE/stop"
     pause_others
-    while pgrep -f "proof-queue.sh worker" > /dev/null; do sleep 5; done
+    for pidfile in "$STATE"/worker-*.pid; do
+      [ -f "$pidfile" ] || continue
+      while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 1; done
+    done
     echo "queue stopped" ;;
   status)
     for name in $(job_lines | cut -d'|' -f1); do printf '%-16s %s\n' "$name" "$(state_of "$name")"; done ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
+exit
+}
