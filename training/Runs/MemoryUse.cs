@@ -13,11 +13,15 @@ public static class MemoryUse
     /// tensors straight to malloc, and glibc keeps freed pages in its per-thread arenas; with tensors whose
     /// sizes change from step to step (elastic resolution, sampled sub-networks) the RSS then swings by a
     /// quarter between epochs with no growth underneath. Trimming once per epoch (milliseconds) makes the
-    /// figure what the process really holds, and keeps a days-long run's footprint down. Elsewhere than
-    /// glibc it is the plain RSS.
+    /// figure what the process really holds, and keeps a days-long run's footprint down. A full blocking
+    /// garbage collection with finalizers runs first, so managed garbage and tensors that only a finalizer
+    /// would free do not count either. Elsewhere than glibc it is the RSS after the collection.
     /// </summary>
     public static double TrimmedRssMb()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         ReleaseFreedMemory();
         return RssMb();
     }
