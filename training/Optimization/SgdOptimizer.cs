@@ -57,44 +57,17 @@ public sealed class SgdOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // Explicit scalars that live until the step ends. An implicitly converted TorchSharp Scalar (0.107) is
-        // freed by its finalizer, which can run while libtorch is still reading it: a crash seen about once in
-        // several hours of training. The optimiser is the hottest such site (several per parameter per step).
-        using var scalars = new StepScalars(_momentum, -lr);
         foreach (Entry e in _entries)
         {
             Tensor? grad = e.Parameter.grad;
             if (grad is null) continue;
-            Tensor d = e.WeightDecay > 0 ? grad.add(e.Parameter, alpha: scalars.Of(e.WeightDecay)) : grad;
+            Tensor d = e.WeightDecay > 0 ? grad.add(e.Parameter, alpha: e.WeightDecay) : grad;
             if (_momentum > 0)
             {
-                e.Buffer.mul_(scalars.Momentum).add_(d, alpha: scalars.One);
-                d = _nesterov ? d.add(e.Buffer, alpha: scalars.Momentum) : e.Buffer;
+                e.Buffer.mul_(_momentum).add_(d);
+                d = _nesterov ? d.add(e.Buffer, alpha: _momentum) : e.Buffer;
             }
-            e.Parameter.add_(d, alpha: scalars.Step);
-        }
-    }
-
-    /// <summary>The scalars of one step, disposed together when it ends.</summary>
-    private sealed class StepScalars(double momentum, double step) : IDisposable
-    {
-        private readonly Dictionary<double, Scalar> _decays = [];
-        public Scalar One { get; } = 1.ToScalar();
-        public Scalar Momentum { get; } = momentum.ToScalar();
-        public Scalar Step { get; } = step.ToScalar();
-
-        public Scalar Of(double weightDecay)
-        {
-            if (!_decays.TryGetValue(weightDecay, out Scalar? s)) _decays[weightDecay] = s = weightDecay.ToScalar();
-            return s;
-        }
-
-        public void Dispose()
-        {
-            One.Dispose();
-            Momentum.Dispose();
-            Step.Dispose();
-            foreach (Scalar s in _decays.Values) s.Dispose();
+            e.Parameter.add_(d, alpha: -lr);
         }
     }
 
