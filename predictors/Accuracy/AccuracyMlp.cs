@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,5 +29,5 @@ public sealed class AccuracyMlp : nn.Module<Tensor, Tensor>
 
     public double BaseAccuracy => _base.item<float>();
 
-    public override Tensor forward(Tensor x) => _layers.call(x).squeeze(1).add(_base);
+    public override Tensor forward(Tensor x) => _layers.call(x).squeeze(1).Plus(_base);
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
@@ -15,7 +16,7 @@ namespace NasPrune.Supernet.Darts;
 public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly SparseConv2d stem_conv;
-    private readonly BatchNorm2d stem_bn;
+    private readonly SafeBatchNorm2d stem_bn;
     private readonly ModuleList<DerivedCell> cells;
     private readonly SparseLinear classifier;
 
@@ -23,7 +24,7 @@ public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
     {
         (Spec, Genotype) = (spec, genotype);
         stem_conv = new SparseConv2d(spec.InChannels, spec.StemChannels, 3, padding: 1);
-        stem_bn = nn.BatchNorm2d(spec.StemChannels);
+        stem_bn = new SafeBatchNorm2d(spec.StemChannels);
         cells = nn.ModuleList(spec.CellShapes().Select(s => new DerivedCell(s.Reduction ? genotype.Reduce : genotype.Normal, s)).ToArray());
         classifier = new SparseLinear(spec.OutputChannels, spec.Classes);
         RegisterComponents();
@@ -36,7 +37,7 @@ public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor stem = stem_conv.call(x);
-        Tensor s0 = stem_bn.call(Spec.ChannelsLastSuits ? ChannelsLast.Apply(stem) : stem); // the faster layout from here on, when it is faster
+        Tensor s0 = stem_bn.call(Spec.UsesChannelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
         Tensor s1 = s0;
         foreach (DerivedCell cell in cells)
             (s0, s1) = (s1, cell.call(s0, s1));

@@ -45,8 +45,14 @@ public sealed record DartsNetworkSpec
         return shapes;
     }
 
-    /// <summary>Whether activations after the stem should be channels-last (every width a multiple of 8, see <see cref="Runtime.ChannelsLast.Suits"/>).</summary>
-    public bool ChannelsLastSuits => Runtime.ChannelsLast.Suits(CellShapes().SelectMany(s => new[] { s.PrevPrevChannels, s.PrevChannels, s.Channels }));
+    /// <summary>
+    /// Whether activations after the stem are channels-last: only when every width is a multiple of 8 (the
+    /// real search spaces: C = 16). With other widths (the tests' tiny cells) channels-last DARTS cells crashed
+    /// the process in libtorch 2.10 on a 2-core AMD EPYC ("double free or corruption", reproducible in the
+    /// DASS task tests), so those stay NCHW, where their convolutions see too few channels for the NaN that
+    /// <see cref="Runtime.ChannelsLast"/> describes.
+    /// </summary>
+    public bool UsesChannelsLast => CellShapes().SelectMany(s => new[] { s.PrevPrevChannels, s.PrevChannels, s.Channels }).All(c => c % 8 == 0);
 
     /// <summary>Width of the last cell's output, the classifier's input.</summary>
     public int OutputChannels => Nodes * CellShapes()[^1].Channels;

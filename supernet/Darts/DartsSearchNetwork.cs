@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Darts.Operations;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Sparse;
@@ -16,7 +17,7 @@ namespace NasPrune.Supernet.Darts;
 public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly SparseConv2d stem_conv;
-    private readonly BatchNorm2d stem_bn;
+    private readonly SafeBatchNorm2d stem_bn;
     private readonly ModuleList<SearchCell> cells;
     private readonly SparseLinear classifier;
     private readonly Parameter alphas_normal;
@@ -26,13 +27,13 @@ public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
     {
         Spec = spec;
         stem_conv = new SparseConv2d(spec.InChannels, spec.StemChannels, 3, padding: 1);
-        stem_bn = nn.BatchNorm2d(spec.StemChannels);
+        stem_bn = new SafeBatchNorm2d(spec.StemChannels);
         cells = nn.ModuleList(spec.CellShapes().Select(s => new SearchCell(s)).ToArray());
         classifier = new SparseLinear(spec.OutputChannels, spec.Classes);
         // DARTS: logits start near zero (1e-3 * N(0, 1)), so every operation starts with about the same weight.
         int operations = DartsOperations.All.Count;
-        alphas_normal = new Parameter(randn(DartsNetworkSpec.Edges, operations).mul_(1e-3));
-        alphas_reduce = new Parameter(randn(DartsNetworkSpec.Edges, operations).mul_(1e-3));
+        alphas_normal = new Parameter(randn(DartsNetworkSpec.Edges, operations).TimesInPlace(1e-3));
+        alphas_reduce = new Parameter(randn(DartsNetworkSpec.Edges, operations).TimesInPlace(1e-3));
         RegisterComponents();
     }
 
@@ -50,7 +51,7 @@ public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
         Tensor normal = alphas_normal.softmax(-1);
         Tensor reduce = alphas_reduce.softmax(-1);
         Tensor stem = stem_conv.call(x);
-        Tensor s0 = stem_bn.call(Spec.ChannelsLastSuits ? ChannelsLast.Apply(stem) : stem); // the faster layout from here on, when it is faster
+        Tensor s0 = stem_bn.call(Spec.UsesChannelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
         Tensor s1 = s0;
         foreach (SearchCell cell in cells)
             (s0, s1) = (s1, cell.call(s0, s1, cell.Reduction ? reduce : normal));

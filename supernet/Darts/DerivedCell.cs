@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Darts.Operations;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -35,7 +36,7 @@ public sealed class DerivedCell : nn.Module<Tensor, Tensor, Tensor>
             {
                 int edge = node * CellGenotype.EdgesPerNode + k;
                 Tensor term = ops[edge].call(states[_genotype.Edges[edge].Input]);
-                sum = sum is null ? term : sum.add(term);
+                sum = sum is null ? term : sum.Plus(term);
             }
             states.Add(sum!);
         }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Darts.Operations;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,7 +28,7 @@ public sealed class MixedOperation : nn.Module<Tensor, Tensor, Tensor>
         for (int i = 0; i < _ops.Count; i++)
         {
             Tensor term = _ops[i].call(x).mul(weights[i + 1]);
-            sum = sum is null ? term : sum.add_(term);
+            sum = sum is null ? term : sum.PlusInPlace(term);
         }
         return sum!.MoveToOuterDisposeScope();
     }

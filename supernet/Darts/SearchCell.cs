@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Darts.Operations;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -45,7 +46,7 @@ public sealed class SearchCell : nn.Module<Tensor, Tensor, Tensor, Tensor>
             for (int input = 0; input < states.Count; input++, edge++)
             {
                 Tensor term = edges[edge].call(states[input], weights[edge]);
-                sum = sum is null ? term : sum.add(term);
+                sum = sum is null ? term : sum.Plus(term);
             }
             states.Add(sum!);
         }

@@ -1,3 +1,5 @@
+using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,9 +15,9 @@ namespace NasPrune.Supernet.Models;
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly SafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly SafeBatchNorm2d bn2;
     private readonly nn.Module<Tensor, Tensor>? shortcut;
     private readonly PlainLayerKernels? _kernels;
 
@@ -27,9 +29,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         _kernels = kernels;
         int middle = middleChannels ?? outChannels;
         conv1 = nn.Conv2d(inChannels, middle, 3, stride: stride, padding: 1, bias: false);
-        bn1 = nn.BatchNorm2d(middle);
+        bn1 = new SafeBatchNorm2d(middle);
         conv2 = nn.Conv2d(middle, outChannels, 3, stride: 1, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(outChannels);
+        bn2 = new SafeBatchNorm2d(outChannels);
         if (stride == 2 && avgPoolDownsample)
         {
             shortcut = nn.Sequential(
@@ -40,13 +42,13 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         {
             shortcut = nn.Sequential(
                 ("conv", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
-                ("bn", nn.BatchNorm2d(outChannels)));
+                ("bn", new SafeBatchNorm2d(outChannels)));
         }
         RegisterComponents();
     }
 
     public Conv2d Conv1 => conv1;
-    public BatchNorm2d Bn1 => bn1;
+    public SafeBatchNorm2d Bn1 => bn1;
     public Conv2d Conv2 => conv2;
 
     public override Tensor forward(Tensor x)
@@ -55,7 +57,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         Tensor y = F.relu(bn1.call(Conv(conv1, x)), inplace: true);
         y = bn2.call(Conv(conv2, y));
         Tensor identity = shortcut is null ? x : Shortcut(x);
-        return F.relu(y.add_(identity), inplace: true).MoveToOuterDisposeScope();
+        return F.relu(y.PlusInPlace(identity), inplace: true).MoveToOuterDisposeScope();
     }
 
     private Tensor Conv(Conv2d conv, Tensor x) => _kernels is { Enabled: true } kernels ? kernels.Conv(conv, x) : conv.call(x);

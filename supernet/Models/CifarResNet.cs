@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
@@ -15,10 +16,9 @@ namespace NasPrune.Supernet.Models;
 public sealed class CifarResNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d stem;
-    private readonly BatchNorm2d stemBn;
+    private readonly SafeBatchNorm2d stemBn;
     private readonly Sequential stages;
     private readonly Linear classifier;
-    private readonly bool channelsLast;
     private readonly PlainLayerKernels _kernels = new();
 
     public ResNetSpec Spec { get; }
@@ -30,7 +30,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     {
         Spec = spec;
         stem = nn.Conv2d(spec.InChannels, spec.Widths[0], 3, stride: 1, padding: 1, bias: false);
-        stemBn = nn.BatchNorm2d(spec.Widths[0]);
+        stemBn = new SafeBatchNorm2d(spec.Widths[0]);
         var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
         int inWidth = spec.Widths[0];
         for (int s = 0; s < 3; s++)
@@ -44,7 +44,6 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
         }
         stages = nn.Sequential(blocks);
         classifier = nn.Linear(inWidth, spec.Classes);
-        channelsLast = ChannelsLast.Suits(spec.Widths.Concat(Enumerable.Range(0, 3 * spec.BlocksPerStage).Select(i => spec.MiddleWidth(i / spec.BlocksPerStage, i % spec.BlocksPerStage))));
         RegisterComponents();
         ResNetInit.Apply(this);
     }
@@ -53,7 +52,7 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor y = _kernels.Conv(stem, x);
-        y = F.relu(stemBn.call(channelsLast ? ChannelsLast.Apply(y) : y), inplace: true); // the faster layout from here on, when it is faster
+        y = F.relu(stemBn.call(ChannelsLast.Apply(y)), inplace: true); // channels-last from here on: safe and fast (see ChannelsLast)
         y = stages.call(y);
         y = F.adaptive_avg_pool2d(y, 1).flatten(1);
         return _kernels.Linear(classifier, y).MoveToOuterDisposeScope();

@@ -16,7 +16,7 @@ public static class BnRecalibration
 {
     public static void Recalibrate(nn.Module<Tensor, Tensor> model, IEnumerable<Tensor> batches)
     {
-        var norms = ModuleTree.All<BatchNorm2d>(model);
+        var norms = ModuleTree.All<SafeBatchNorm2d>(model);
         if (norms.Count == 0) return;
         var sums = norms.ToDictionary(bn => bn, _ => (Mean: (Tensor?)null, Var: (Tensor?)null));
         var trackedBefore = norms.ToDictionary(bn => bn, bn => bn.num_batches_tracked!.clone().DetachFromDisposeScope());
@@ -56,15 +56,15 @@ public static class BnRecalibration
 
         using (no_grad())
         {
-            foreach (BatchNorm2d bn in norms)
+            foreach (SafeBatchNorm2d bn in norms)
             {
                 var (sumMean, sumVar) = sums[bn];
                 if (sumMean is null) continue; // a BN the forward did not reach
-                bn.running_mean!.copy_(sumMean.div(images));
-                bn.running_var!.copy_(sumVar!.div(images));
+                bn.running_mean!.copy_(sumMean.DividedBy(images));
+                bn.running_var!.copy_(sumVar!.DividedBy(images));
                 bn.num_batches_tracked!.copy_(trackedBefore[bn]);
                 sumMean.Dispose();
-                sumVar.Dispose();
+                sumVar!.Dispose();
             }
         }
         foreach (Tensor t in trackedBefore.Values) t.Dispose();
@@ -72,9 +72,9 @@ public static class BnRecalibration
 
     private static Tensor Accumulate(Tensor? sum, Tensor value, long weight)
     {
-        Tensor weighted = value.mul(weight);
+        Tensor weighted = value.Times(weight);
         if (sum is null) return weighted.DetachFromDisposeScope();
-        sum.add_(weighted);
+        sum.PlusInPlace(weighted);
         return sum;
     }
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Ofa.Elastic;
 using NasPrune.Supernet.Runtime;
 using TorchSharp;
@@ -35,7 +36,7 @@ public static class ChannelSorter
             for (int i = 0; i <= expandStage && i < widths.Length; i++)
             {
                 int left = widths[i];
-                if (left < right) importance.slice(0, left, right, 1).add_(offset);
+                if (left < right) importance.slice(0, left, right, 1).PlusInPlace(offset);
                 offset += 1e5;
                 right = left;
             }
@@ -59,7 +60,7 @@ public static class ChannelSorter
         Permute(block.ExpandConv.Weight, 0, order);
     }
 
-    private static void PermuteBn(BatchNorm2d bn, Tensor order)
+    private static void PermuteBn(SafeBatchNorm2d bn, Tensor order)
     {
         Permute(bn.weight!, 0, order);
         Permute(bn.bias!, 0, order);

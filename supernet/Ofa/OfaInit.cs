@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Ofa.Elastic;
 using NasPrune.Supernet.Runtime;
 using TorchSharp;
@@ -30,8 +31,8 @@ public static class OfaInit
                 case ElasticDepthwiseConv depthwise:
                     Init.HeFanOut(depthwise.Weight);
                     break;
-                case BatchNorm2d bn:
-                    bn.weight!.fill_(1);
+                case SafeBatchNorm2d bn:
+                    bn.weight!.FillInPlace(1);
                     bn.bias!.zero_();
                     break;
                 case Linear linear:

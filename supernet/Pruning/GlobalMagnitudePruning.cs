@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 
 namespace NasPrune.Supernet.Pruning;
@@ -26,7 +27,7 @@ public static class GlobalMagnitudePruning
             if (pool.Count == 0) break;
             using var scope = NewDisposeScope();
             Tensor all = cat(pool.Select(i => weights[i].abs().flatten()).ToArray());
-            Tensor layer = cat(pool.Select(i => full(weights[i].numel(), i, dtype: int64)).ToArray());
+            Tensor layer = cat(pool.Select(i => ScalarMath.Full(weights[i].numel(), i, int64)).ToArray());
             long take = Math.Clamp(free, 0, all.numel());
             var counts = new long[weights.Count];
             if (take > 0)

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,7 +61,7 @@ public static class L1FilterPruning
         return pruned;
     }
 
-    private static void CopyBn(BatchNorm2d source, BatchNorm2d target, Tensor order)
+    private static void CopyBn(SafeBatchNorm2d source, SafeBatchNorm2d target, Tensor order)
     {
         target.weight!.copy_(source.weight!.index_select(0, order));
         target.bias!.copy_(source.bias!.index_select(0, order));

@@ -3,24 +3,29 @@ using static TorchSharp.torch;
 namespace NasPrune.Supernet.Runtime;
 
 /// <summary>
-/// The channels-last (NHWC) memory layout for 4-d activations, which libtorch's CPU convolutions
-/// (oneDNN) run several times faster than NCHW for these networks (measured: 2.5x for a supernet
-/// training step, 3.4x for batch-128 inference; experiments/results/ofa-supernet-bench.md). The shape
-/// stays [N, C, H, W]; only the strides change, and libtorch carries the layout from a convolution's
-/// input to its output, through BN, activations and additions. TorchSharp 0.107 has no memory-format
-/// API, so the layout is made by a permute-copy-permute. Networks apply it after their first
-/// convolution: a 1-channel input is the same in both layouts, so it must be set where C > 1.
+/// The channels-last (NHWC) memory layout for 4-d activations. ResNets (TAS, filter-pruned) and OFA networks
+/// apply it after their first convolution, DARTS networks when their widths allow
+/// (DartsNetworkSpec.UsesChannelsLast); a 1-channel input is the same in both layouts, so it must be set
+/// where C > 1. libtorch carries it from a convolution's input to its output, through BN, activations and additions; the shape
+/// stays [N, C, H, W], only the strides change. TorchSharp 0.107 has no memory-format API, so the layout is
+/// made by a permute-copy-permute.
+/// <para>
+/// Why ResNets whatever their widths: (1) correctness. For an NCHW convolution libtorch 2.10 copies
+/// the input into oneDNN's 16-channel-blocked layout (aBcd16b), padding the channels up to a multiple of 16,
+/// and the padding is not always cleared: where that memory holds a NaN or infinity bit pattern, output and
+/// weight gradient get NaN from finite inputs. Measured on a 2-core AMD EPYC (Zen 5), 3x3 convolutions,
+/// batch 16, 120 random trials each: 25 or 28 input channels in NCHW gave NaN in 16 to 31; the same in
+/// channels-last (no padded copy) in none of 1,200; 1, 3 and 11 input channels in none. It made
+/// TAS-derived and filter-pruned networks, whose widths are arbitrary, diverge to NaN within a few steps in
+/// about one run in ten. (2) speed: oneDNN's channels-last kernels ran a supernet training step 2.5x and
+/// batch-128 inference 3.4x faster than NCHW (experiments/results/ofa-supernet-bench.md), and a
+/// TAS-derived ResNet-20 with widths like 11, 19, 57 trained 1.2-1.3x faster on that EPYC (148-159 vs
+/// 110-130 images/s, one thread, machine loaded). On a 2-core Xeon that network had been slower in
+/// channels-last (319 vs 650 images/s); correctness decides.
+/// </para>
 /// </summary>
 public static class ChannelsLast
 {
-    /// <summary>
-    /// Whether a network with these channel counts gains from the layout: oneDNN's channels-last kernels
-    /// vectorise over channels, and with counts that are not multiples of 8 they run slower than NCHW
-    /// (measured on a TAS-derived ResNet-20 with widths like 11, 14, 57: 319 vs 650 training images/s,
-    /// while with multiples of 8 channels-last gives 856 vs 685).
-    /// </summary>
-    public static bool Suits(IEnumerable<int> channels) => channels.All(c => c % 8 == 0);
-
     /// <summary>The same values in channels-last layout (a copy unless already so laid out).</summary>
     public static Tensor Apply(Tensor x) =>
         x.dim() != 4 || IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ public sealed class PlainLayerKernels : IDisposable
             throw new NotSupportedException("the sparse kernel takes square kernels, strides, padding and dilation");
         Tensor y = SparseKernel.Conv2d(x, matrix, conv.kernel_size[0], conv.stride[0], conv.padding[0], conv.dilation[0]);
         if (conv.bias is null) return y;
-        using (y) return y.add(conv.bias.view(1, -1, 1, 1));
+        using (y) return y.Plus(conv.bias.view(1, -1, 1, 1));
     }
 
     public Tensor Linear(Linear linear, Tensor x) =>

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -39,6 +40,6 @@ public static class SparseKernel
     {
         using var scope = NewDisposeScope();
         Tensor y = mm(matrix, x.t()).t();
-        return (bias is null ? y : y.add(bias)).MoveToOuterDisposeScope();
+        return (bias is null ? y : y.Plus(bias)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 
 namespace NasPrune.Supernet.Sparse;
@@ -21,6 +22,6 @@ public static class SparseScores
     public static void FromWeights(Tensor weight, Tensor scores, long fanIn)
     {
         using var noGrad = no_grad();
-        scores.copy_(weight.mul(Math.Sqrt(6.0 / fanIn)).div(weight.abs().max()));
+        scores.copy_(weight.Times(Math.Sqrt(6.0 / fanIn)).div(weight.abs().max()));
     }
 }

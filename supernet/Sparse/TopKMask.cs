@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 
 namespace NasPrune.Supernet.Sparse;
@@ -18,7 +19,7 @@ public static class TopKMask
         Tensor flat = scores.abs().flatten();
         long kept = Kept(flat.numel(), sparsity);
         Tensor mask = zeros_like(flat);
-        if (kept > 0) mask.index_fill_(0, flat.topk((int)kept).Item2, 1);
+        if (kept > 0) mask.IndexFillInPlace(0, flat.topk((int)kept).Item2, 1);
         return mask.reshape(scores.shape).MoveToOuterDisposeScope();
     }
 
@@ -27,5 +28,5 @@ public static class TopKMask
     /// dL/dS = dL/dW_eff * W (the mask itself has no gradient).
     /// </summary>
     public static Tensor Apply(Tensor weight, Tensor scores, Tensor mask) =>
-        weight.mul(mask).add(scores.sub(scores.detach()).mul(weight.detach()));
+        weight.mul(mask).Plus(scores.sub(scores.detach()).mul(weight.detach()));
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class ExpectedFlops
 
         int size = space.InputSize;
         Tensor stem = Expected(0);
-        Tensor macs = stem.mul(9.0 * space.InChannels * size * size);
+        Tensor macs = stem.Times(9.0 * space.InChannels * size * size);
         Tensor width = stem;
         int h = size;
         for (int s = 0; s < space.StageWidths.Count; s++)
@@ -36,19 +37,19 @@ public static class ExpectedFlops
                 double area = (double)outH * outH;
                 int layer = TasSearchSpace.ConvA(s, b, n);
                 Tensor a = Expected(layer), bw = Expected(layer + 1);
-                Tensor cost = width.mul(a).mul(9 * area).add(a.mul(bw).mul(9 * area));
-                if (stride == 2) cost = cost.add(width.mul(bw).mul(area));
+                Tensor cost = width.mul(a).Times(9 * area).Plus(a.mul(bw).Times(9 * area));
+                if (stride == 2) cost = cost.Plus(width.mul(bw).Times(area));
                 // P(depth > b): the block runs.
                 int[] reaching = Enumerable.Range(0, depths.Count).Where(j => depths[j] > b).ToArray();
                 Tensor active = reaching.Length == 0 ? zeros_like(stem) : depthP.index_select(0, tensor(reaching.Select(j => (long)j).ToArray(), device: depthP.device)).sum();
-                macs = macs.add(cost.mul(active));
+                macs = macs.Plus(cost.mul(active));
                 // P(depth == b + 1): this block's output is the stage's.
                 int exact = Array.IndexOf(depths.ToArray(), b + 1);
-                if (exact >= 0) stageOut = stageOut.add(depthP[exact].mul(bw));
+                if (exact >= 0) stageOut = stageOut.Plus(depthP[exact].mul(bw));
                 (width, h) = (bw, outH);
             }
             width = stageOut;
         }
-        return macs.add(width.mul(space.Classes));
+        return macs.Plus(width.Times(space.Classes));
     }
 }

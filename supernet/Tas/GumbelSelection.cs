@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -14,7 +15,7 @@ public static class GumbelSelection
     public static Tensor PerturbedLogits(Tensor logits, double tau)
     {
         Tensor gumbel = empty_like(logits).exponential_().log().neg();
-        return F.log_softmax(logits, 0).add(gumbel).div(tau);
+        return F.log_softmax(logits, 0).Plus(gumbel).DividedBy(tau);
     }
 
     /// <summary>Softmax of the perturbed logits over all candidates.</summary>
@@ -25,7 +26,7 @@ public static class GumbelSelection
     {
         Tensor perturbed = PerturbedLogits(logits, tau);
         int count = (int)Math.Min(2, logits.size(0));
-        Tensor probabilities = F.softmax(perturbed, 0).detach().add(1e-12);
+        Tensor probabilities = F.softmax(perturbed, 0).detach().Plus(1e-12);
         Tensor chosen = probabilities.multinomial(count, replacement: false);
         long[] indices = chosen.data<long>().ToArray();
         return (indices, F.softmax(perturbed.index_select(0, chosen), 0));

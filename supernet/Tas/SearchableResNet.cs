@@ -36,8 +36,8 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
             }
         _blocks = blocks.ToArray();
         _classifier = nn.Linear(space.StageWidths[^1], space.Classes);
-        _widthLogits = space.WidthChoices.Select(c => new Parameter(normal(0, 0.01, [c.Count]))).ToArray();
-        _depthLogits = space.DepthChoices.Select(c => new Parameter(normal(0, 0.01, [c.Count]))).ToArray();
+        _widthLogits = space.WidthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
+        _depthLogits = space.DepthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
         register_module("stem", _stem);
         register_module("blocks", nn.ModuleList<nn.Module>(_blocks));
         register_module("classifier", _classifier);
@@ -88,7 +88,7 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
             for (int j = 0; j < depths.Count; j++)
             {
                 Tensor term = ChannelWiseInterpolation.Apply(outputs[depths[j] - 1], Space.StageWidths[s]).mul(depthWeights[j]);
-                stage = stage is null ? term : stage.add(term);
+                stage = stage is null ? term : stage.Plus(term);
             }
             y = stage!;
         }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,16 +15,15 @@ namespace NasPrune.Supernet.Tas;
 public sealed class TasResNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _stem;
-    private readonly BatchNorm2d _stemBn;
+    private readonly SafeBatchNorm2d _stemBn;
     private readonly Sequential _blocks;
     private readonly Linear _classifier;
-    private readonly bool _channelsLast;
 
     public TasResNet(TasArchitecture architecture, int inChannels, int classes) : base("tas_resnet")
     {
         Architecture = architecture;
         _stem = nn.Conv2d(inChannels, architecture.StemWidth, 3, stride: 1, padding: 1, bias: false);
-        _stemBn = nn.BatchNorm2d(architecture.StemWidth);
+        _stemBn = new SafeBatchNorm2d(architecture.StemWidth);
         var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
         int width = architecture.StemWidth;
         for (int s = 0; s < architecture.Stages.Count; s++)
@@ -35,7 +35,6 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
             }
         _blocks = nn.Sequential(blocks);
         _classifier = nn.Linear(width, classes);
-        _channelsLast = ChannelsLast.Suits(architecture.Stages.SelectMany(stage => stage.SelectMany(b => new[] { b.A, b.B })).Append(architecture.StemWidth));
         register_module("stem", _stem);
         register_module("stem_bn", _stemBn);
         register_module("blocks", _blocks);
@@ -49,7 +48,7 @@ public sealed class TasResNet : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         Tensor stem = _stem.call(x);
-        Tensor y = F.relu(_stemBn.call(_channelsLast ? ChannelsLast.Apply(stem) : stem), inplace: true);
+        Tensor y = F.relu(_stemBn.call(ChannelsLast.Apply(stem)), inplace: true); // channels-last from here on (see ChannelsLast)
         y = _blocks.call(y);
         return _classifier.call(F.adaptive_avg_pool2d(y, 1).flatten(1)).MoveToOuterDisposeScope();
     }

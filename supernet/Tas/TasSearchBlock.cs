@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,8 +51,8 @@ public sealed class TasSearchBlock : nn.Module
     public static Tensor Additive(Tensor a, Tensor b)
     {
         long ca = a.size(1), cb = b.size(1);
-        if (ca == cb) return a.add(b);
+        if (ca == cb) return a.Plus(b);
         (Tensor wide, Tensor narrow) = ca > cb ? (a, b) : (b, a);
-        return wide.add(F.pad(narrow, [0, 0, 0, 0, 0, wide.size(1) - narrow.size(1)]));
+        return wide.Plus(F.pad(narrow, [0, 0, 0, 0, 0, wide.size(1) - narrow.size(1)]));
     }
 }

@@ -1,3 +1,5 @@
+using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +16,7 @@ namespace NasPrune.Supernet.Tas;
 public sealed class TasSearchConv : nn.Module
 {
     private readonly Parameter _weight;
-    private readonly ModuleList<BatchNorm2d> _norms;
+    private readonly ModuleList<SafeBatchNorm2d> _norms;
     private readonly int _stride;
     private readonly int _padding;
     private readonly bool _relu;
@@ -24,7 +26,7 @@ public sealed class TasSearchConv : nn.Module
         Widths = widths;
         _weight = new Parameter(empty(maxOut, maxIn, kernel, kernel));
         nn.init.kaiming_normal_(_weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-        _norms = nn.ModuleList(widths.Select(w => nn.BatchNorm2d(w)).ToArray());
+        _norms = nn.ModuleList(widths.Select(w => new SafeBatchNorm2d(w)).ToArray());
         (_stride, _padding, _relu) = (stride, kernel / 2, relu);
         register_parameter("weight", _weight);
         register_module("bns", _norms);
@@ -44,7 +46,7 @@ public sealed class TasSearchConv : nn.Module
             int c = Widths[(int)selected[i]];
             Tensor y = _norms[(int)selected[i]].call(conv.slice(1, 0, c, 1));
             Tensor term = ChannelWiseInterpolation.Apply(y, maxSelected).mul(weights[i]);
-            mixed = mixed is null ? term : mixed.add(term);
+            mixed = mixed is null ? term : mixed.Plus(term);
         }
         Tensor result = _relu ? F.relu(mixed!) : mixed!;
         return result.MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Tests.TestSupport;
 using NasPrune.Training.Configuration;
@@ -83,6 +84,23 @@ public sealed class RunTrainerTests : IDisposable
         var e = Assert.Throws<NasPrune.Training.Data.DatasetException>(() => Train(config, run, CancellationToken.None));
         Assert.Contains("nowhere", e.Message);
         Assert.False(Directory.Exists(run.Root));
+    }
+
+    [Fact]
+    public void ADivergingRunStopsWithOneLineBeforeItCheckpointsNaN()
+    {
+        RunConfig config = TinyRun.Config(TinyRun.WriteData(_temp), epochs: 3);
+        config = config with { Training = config.Training with { Lr = 1e30, WarmupEpochs = 0 } };
+        var run = new RunDirectory(_temp.File("diverging"));
+        var e = Assert.Throws<TrainingDivergedException>(() => Train(config, run, CancellationToken.None));
+        Assert.Contains("lower training.lr", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(File.Exists(run.Result));
+        foreach (string checkpoint in Directory.Exists(run.Checkpoints) ? Directory.GetFiles(run.Checkpoints, "*.npta") : [])
+        {
+            using LoadedArchive archive = TensorArchive.Read(checkpoint);
+            Assert.Null(NonFinite.FirstName(archive.Tensors));
+        }
     }
 
     private static TrainingOutcome Train(RunConfig config, RunDirectory run, CancellationToken token) =>

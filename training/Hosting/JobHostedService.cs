@@ -21,6 +21,11 @@ public sealed class JobHostedService(IRunJob job, JobResult result, IHostApplica
             logger.LogInformation("Job ended: {Outcome}", outcome);
             result.ExitCode = 0;
         }
+        catch (TrainingDivergedException e)
+        {
+            logger.LogError("{Message}", e.Message);
+            result.ExitCode = 3;
+        }
         catch (Exception e) when (UserErrors.IsUserError(e))
         {
             logger.LogError("{Message}", e.Message);

@@ -9,7 +9,8 @@ public static class EvaluationJson
     {
         ["top1"] = Math.Round(r.Top1, 4),
         ["top5"] = Math.Round(r.Top5, 4),
-        ["loss"] = Math.Round(r.Loss, 6),
+        // JSON has no NaN or Infinity: an overflowing loss is written as null rather than failing the run's last write.
+        ["loss"] = double.IsFinite(r.Loss) ? Math.Round(r.Loss, 6) : null,
         ["images"] = r.Images,
     };
 }

@@ -116,7 +116,11 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
     {
         using var scope = NewDisposeScope();
         manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, (ulong)step, 0x5EED) >> 1));
-        return task.TrainStep(phase, step, lr);
+        StepStatistics statistics = task.TrainStep(phase, step, lr);
+        if (!double.IsFinite(statistics.LossSum))
+            throw new TrainingDivergedException($"training diverged: loss {statistics.LossSum} at step {step + 1} in phase '{task.Phases[phase].Name}'; "
+                + "nothing of it was saved, so rerunning the command resumes from the last checkpoint; if it recurs at the same step, lower training.lr");
+        return statistics;
     }
 
     private void Validate(ITrainingTask task, MetricsLog metrics, PhasePlan plan, int phase, int epoch, RunState state, double lr)
@@ -205,7 +209,11 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
     private void Save(CheckpointStore checkpoints, ITrainingTask task, RunState state)
     {
-        checkpoints.Save(state.Step, task.State(), new JsonObject
+        var tensors = task.State().ToList();
+        if (NonFinite.FirstName(tensors) is { } name)
+            throw new TrainingDivergedException($"training diverged: '{name}' holds NaN or Inf at step {state.Step}; the checkpoint was not written, "
+                + "so rerunning the command resumes from the last good one; if it recurs at the same step, lower training.lr");
+        checkpoints.Save(state.Step, tensors, new JsonObject
         {
             ["format"] = CheckpointFormat,
             ["step"] = state.Step,

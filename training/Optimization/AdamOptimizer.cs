@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,18 +37,20 @@ public sealed class AdamOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _steps.add_(1);
+        _steps.PlusInPlace(1L);
         long t = _steps.item<long>();
         double correction1 = 1 - Math.Pow(_beta1, t), correction2 = 1 - Math.Pow(_beta2, t);
+        // Kept alive across the native calls (ScalarMath says why).
+        using Scalar squareShare = (1 - _beta2).ToScalar(), stepSize = (-_lr / correction1).ToScalar();
         foreach (var (_, p, m, v) in _entries)
         {
             Tensor? grad = p.grad;
             if (grad is null) continue;
-            Tensor g = _weightDecay > 0 ? grad.add(p, alpha: _weightDecay) : grad;
-            m.mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            v.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            Tensor denominator = v.div(correction2).sqrt_().add_(_eps);
-            p.addcdiv_(m, denominator, value: -_lr / correction1);
+            Tensor g = _weightDecay > 0 ? grad.Plus(p, _weightDecay) : grad;
+            m.TimesInPlace(_beta1).PlusInPlace(g, 1 - _beta1);
+            v.TimesInPlace(_beta2).addcmul_(g, g, value: squareShare);
+            Tensor denominator = v.DividedBy(correction2).sqrt_().PlusInPlace(_eps);
+            p.addcdiv_(m, denominator, value: stepSize);
         }
     }
 

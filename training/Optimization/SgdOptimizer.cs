@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,13 +62,13 @@ public sealed class SgdOptimizer : IDisposable
         {
             Tensor? grad = e.Parameter.grad;
             if (grad is null) continue;
-            Tensor d = e.WeightDecay > 0 ? grad.add(e.Parameter, alpha: e.WeightDecay) : grad;
+            Tensor d = e.WeightDecay > 0 ? grad.Plus(e.Parameter, e.WeightDecay) : grad;
             if (_momentum > 0)
             {
-                e.Buffer.mul_(_momentum).add_(d);
-                d = _nesterov ? d.add(e.Buffer, alpha: _momentum) : e.Buffer;
+                e.Buffer.TimesInPlace(_momentum).PlusInPlace(d);
+                d = _nesterov ? d.Plus(e.Buffer, _momentum) : e.Buffer;
             }
-            e.Parameter.add_(d, alpha: -lr);
+            e.Parameter.PlusInPlace(d, -lr);
         }
     }
 

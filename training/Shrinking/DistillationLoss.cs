@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -14,6 +15,6 @@ public static class DistillationLoss
     public static Tensor Of(Tensor logits, Tensor labels, double labelSmoothing, Tensor? teacherProbabilities, double kdRatio)
     {
         Tensor loss = F.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
-        return teacherProbabilities is null || kdRatio == 0 ? loss : loss.add(SoftCrossEntropy(logits, teacherProbabilities).mul(kdRatio));
+        return teacherProbabilities is null || kdRatio == 0 ? loss : loss.Plus(SoftCrossEntropy(logits, teacherProbabilities), kdRatio);
     }
 }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -9,8 +10,8 @@ public static class KnowledgeDistillation
     public static Tensor Loss(Tensor studentLogits, Tensor teacherLogits, Tensor labels, double alpha, double temperature)
     {
         // Both as log-probabilities (log_target: true): exact and stable; TorchSharp's default differs from PyTorch's, so it is spelled out.
-        Tensor kl = F.kl_div(F.log_softmax(studentLogits.div(temperature), 1), F.log_softmax(teacherLogits.div(temperature), 1),
-            reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true).div(studentLogits.size(0));
-        return F.cross_entropy(studentLogits, labels).mul(1 - alpha).add(kl.mul(alpha * temperature * temperature));
+        Tensor kl = F.kl_div(F.log_softmax(studentLogits.DividedBy(temperature), 1), F.log_softmax(teacherLogits.DividedBy(temperature), 1),
+            reduction: TorchSharp.torch.nn.Reduction.Sum, log_target: true).DividedBy(studentLogits.size(0));
+        return F.cross_entropy(studentLogits, labels).Times(1 - alpha).Plus(kl, alpha * temperature * temperature);
     }
 }

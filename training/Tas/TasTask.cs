@@ -173,7 +173,7 @@ public sealed class TasTask : ITrainingTask
         Tensor expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities());
         double argmax = _search.Argmax().Macs(_space.InChannels, _space.Classes, _space.InputSize, stride1Projections: false);
         Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
-        ce.add(cost.mul(search.Lambda)).backward();
+        ce.Plus(cost, search.Lambda).backward();
         _arch.Step();
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, a.Labels), a.Count);
     }

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,5 +47,5 @@ public static class DartsOperations
     };
 
     private static nn.Module<Tensor, Tensor> Pool(nn.Module<Tensor, Tensor> pool, int channels, bool searching) =>
-        searching ? nn.Sequential(("pool", pool), ("bn", nn.BatchNorm2d(channels, affine: false))) : pool;
+        searching ? nn.Sequential(("pool", pool), ("bn", new SafeBatchNorm2d(channels, affine: false))) : pool;
 }

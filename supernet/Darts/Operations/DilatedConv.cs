@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,13 +11,13 @@ public sealed class DilatedConv : nn.Module<Tensor, Tensor>
 {
     private readonly SparseConv2d depthwise;
     private readonly SparseConv2d pointwise;
-    private readonly BatchNorm2d bn;
+    private readonly SafeBatchNorm2d bn;
 
     public DilatedConv(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, bool affine) : base("dil_conv")
     {
         depthwise = new SparseConv2d(inChannels, inChannels, kernel, stride, padding, dilation, groups: inChannels);
         pointwise = new SparseConv2d(inChannels, outChannels, 1);
-        bn = nn.BatchNorm2d(outChannels, affine: affine);
+        bn = new SafeBatchNorm2d(outChannels, affine: affine);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,14 +14,14 @@ public sealed class FactorizedReduce : nn.Module<Tensor, Tensor>
 {
     private readonly SparseConv2d conv_1;
     private readonly SparseConv2d conv_2;
-    private readonly BatchNorm2d bn;
+    private readonly SafeBatchNorm2d bn;
 
     public FactorizedReduce(int inChannels, int outChannels, bool affine) : base("factorized_reduce")
     {
         if (outChannels % 2 != 0) throw new ArgumentException($"FactorizedReduce needs an even output width, got {outChannels}");
         conv_1 = new SparseConv2d(inChannels, outChannels / 2, 1, stride: 2);
         conv_2 = new SparseConv2d(inChannels, outChannels / 2, 1, stride: 2);
-        bn = nn.BatchNorm2d(outChannels, affine: affine);
+        bn = new SafeBatchNorm2d(outChannels, affine: affine);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Sparse;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,12 +10,12 @@ namespace NasPrune.Supernet.Darts.Operations;
 public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
 {
     private readonly SparseConv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly SafeBatchNorm2d bn;
 
     public ReluConvBn(int inChannels, int outChannels, int kernel, int stride, int padding, bool affine) : base("relu_conv_bn")
     {
         conv = new SparseConv2d(inChannels, outChannels, kernel, stride, padding);
-        bn = nn.BatchNorm2d(outChannels, affine: affine);
+        bn = new SafeBatchNorm2d(outChannels, affine: affine);
         RegisterComponents();
     }
 

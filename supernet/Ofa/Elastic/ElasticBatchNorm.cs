@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,21 +13,21 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 /// </summary>
 public sealed class ElasticBatchNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly BatchNorm2d _bn;
+    private readonly SafeBatchNorm2d _bn;
     private readonly double _momentum;
     private readonly double _eps;
     private readonly int _maxChannels;
 
     public ElasticBatchNorm(int maxChannels, double momentum, double eps) : base("bn")
     {
-        _bn = nn.BatchNorm2d(maxChannels, eps, momentum);
+        _bn = new SafeBatchNorm2d(maxChannels, eps, momentum);
         _momentum = momentum;
         _eps = eps;
         _maxChannels = maxChannels;
         register_module("bn", _bn);
     }
 
-    public BatchNorm2d Bn => _bn;
+    public SafeBatchNorm2d Bn => _bn;
     public int MaxChannels => _maxChannels;
 
     public override Tensor forward(Tensor x)

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -87,7 +88,7 @@ public sealed class ElasticMbBlock : nn.Module, IInferenceCache
         y = ActivationFunctions.ApplyAfterNorm(Activation, _depthwiseBn.call(_depthwiseConv.Forward(y, kernel)));
         if (_se is not null) y = _se.call(y);
         y = _projectBn.call(_projectConv.Forward(y, Out));
-        if (Residual) y = y.add_(x);
+        if (Residual) y = y.PlusInPlace(x);
         return y.MoveToOuterDisposeScope();
     }
 
@@ -145,7 +146,7 @@ public sealed class ElasticMbBlock : nn.Module, IInferenceCache
         return twin;
     }
 
-    private static void CopyBn(ElasticBatchNorm source, TorchSharp.Modules.BatchNorm2d target, int channels)
+    private static void CopyBn(ElasticBatchNorm source, SafeBatchNorm2d target, int channels)
     {
         var bn = source.Bn;
         target.weight!.copy_(bn.weight!.slice(0, 0, channels, 1));

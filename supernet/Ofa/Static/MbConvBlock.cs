@@ -1,3 +1,5 @@
+using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Normalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,12 +13,12 @@ namespace NasPrune.Supernet.Ofa.Static;
 public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d? _expandConv;
-    private readonly BatchNorm2d? _expandBn;
+    private readonly SafeBatchNorm2d? _expandBn;
     private readonly Conv2d _depthwiseConv;
-    private readonly BatchNorm2d _depthwiseBn;
+    private readonly SafeBatchNorm2d _depthwiseBn;
     private readonly SqueezeExcite? _se;
     private readonly Conv2d _projectConv;
-    private readonly BatchNorm2d _projectBn;
+    private readonly SafeBatchNorm2d _projectBn;
     private readonly Activation _activation;
 
     public MbConvBlock(MbConvShape shape, double bnMomentum, double bnEps) : base("mbconv")
@@ -29,12 +31,12 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
         if (shape.HasExpansion)
         {
             _expandConv = nn.Conv2d(inChannels, middle, 1, bias: false);
-            _expandBn = nn.BatchNorm2d(middle, bnEps, bnMomentum);
+            _expandBn = new SafeBatchNorm2d(middle, bnEps, bnMomentum);
             register_module("expand_conv", _expandConv);
             register_module("expand_bn", _expandBn);
         }
         _depthwiseConv = nn.Conv2d(middle, middle, kernel, stride: stride, padding: kernel / 2, groups: middle, bias: false);
-        _depthwiseBn = nn.BatchNorm2d(middle, bnEps, bnMomentum);
+        _depthwiseBn = new SafeBatchNorm2d(middle, bnEps, bnMomentum);
         register_module("depthwise_conv", _depthwiseConv);
         register_module("depthwise_bn", _depthwiseBn);
         if (shape.Squeeze is int sq)
@@ -43,19 +45,19 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
             register_module("se", _se);
         }
         _projectConv = nn.Conv2d(middle, outChannels, 1, bias: false);
-        _projectBn = nn.BatchNorm2d(outChannels, bnEps, bnMomentum);
+        _projectBn = new SafeBatchNorm2d(outChannels, bnEps, bnMomentum);
         register_module("project_conv", _projectConv);
         register_module("project_bn", _projectBn);
     }
 
     public MbConvShape Shape { get; }
     public Conv2d? ExpandConv => _expandConv;
-    public BatchNorm2d? ExpandBn => _expandBn;
+    public SafeBatchNorm2d? ExpandBn => _expandBn;
     public Conv2d DepthwiseConv => _depthwiseConv;
-    public BatchNorm2d DepthwiseBn => _depthwiseBn;
+    public SafeBatchNorm2d DepthwiseBn => _depthwiseBn;
     public SqueezeExcite? Se => _se;
     public Conv2d ProjectConv => _projectConv;
-    public BatchNorm2d ProjectBn => _projectBn;
+    public SafeBatchNorm2d ProjectBn => _projectBn;
 
     public override Tensor forward(Tensor x)
     {
@@ -65,7 +67,7 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
         y = ActivationFunctions.ApplyAfterNorm(_activation, _depthwiseBn.call(_depthwiseConv.call(y)));
         if (_se is not null) y = _se.call(y);
         y = _projectBn.call(_projectConv.call(y));
-        if (Shape.Residual) y = y.add_(x);
+        if (Shape.Residual) y = y.PlusInPlace(x);
         return y.MoveToOuterDisposeScope();
     }
 }

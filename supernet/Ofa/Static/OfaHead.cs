@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -12,7 +13,7 @@ namespace NasPrune.Supernet.Ofa.Static;
 public sealed class OfaHead : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _finalExpandConv;
-    private readonly BatchNorm2d _finalExpandBn;
+    private readonly SafeBatchNorm2d _finalExpandBn;
     private readonly Conv2d _featureMixConv;
     private readonly Linear _classifier;
     private readonly double _dropout;
@@ -21,7 +22,7 @@ public sealed class OfaHead : nn.Module<Tensor, Tensor>
     {
         int last = space.StageWidth(space.StageCount - 1);
         _finalExpandConv = nn.Conv2d(last, space.FinalExpandWidth, 1, bias: false);
-        _finalExpandBn = nn.BatchNorm2d(space.FinalExpandWidth, space.BnEps, space.BnMomentum);
+        _finalExpandBn = new SafeBatchNorm2d(space.FinalExpandWidth, space.BnEps, space.BnMomentum);
         _featureMixConv = nn.Conv2d(space.FinalExpandWidth, space.FeatureWidth, 1, bias: false);
         _classifier = nn.Linear(space.FeatureWidth, space.Classes);
         _dropout = space.Dropout;

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,13 +10,13 @@ namespace NasPrune.Supernet.Ofa.Static;
 public sealed class OfaStem : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _conv;
-    private readonly BatchNorm2d _bn;
+    private readonly SafeBatchNorm2d _bn;
     private readonly MbConvBlock _firstBlock;
 
     public OfaStem(OfaSearchSpace space) : base("stem")
     {
         _conv = nn.Conv2d(space.InputChannels, space.StemWidth, 3, stride: 1, padding: 1, bias: false);
-        _bn = nn.BatchNorm2d(space.StemWidth, space.BnEps, space.BnMomentum);
+        _bn = new SafeBatchNorm2d(space.StemWidth, space.BnEps, space.BnMomentum);
         _firstBlock = new MbConvBlock(FirstBlockShape(space), space.BnMomentum, space.BnEps);
         register_module("conv", _conv);
         register_module("bn", _bn);

@@ -1,10 +1,11 @@
+using NasPrune.Supernet.Normalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasPrune.Supernet.Ofa.Static;
 
 /// <summary>
-/// A standalone static sub-network of an OFA space: plain Conv2d / BatchNorm2d / Linear modules, only
+/// A standalone static sub-network of an OFA space: plain Conv2d / SafeBatchNorm2d / Linear modules, only
 /// the kept blocks, each at its chosen kernel and width. Built from (space, config) alone, so an
 /// exported directory loads without the supernet. Its input must be at the config's resolution.
 /// </summary>

@@ -37,7 +37,7 @@ public sealed class BnRecalibrationTests
     public void StatisticsAreTheImageWeightedBatchMeanAndBiasedVariance()
     {
         using var scope = NewDisposeScope();
-        var bn = TorchSharp.torch.nn.BatchNorm2d(3);
+        var bn = new NasPrune.Supernet.Normalization.SafeBatchNorm2d(3);
         var model = TorchSharp.torch.nn.Sequential(("bn", bn));
         manual_seed(4);
         Tensor x1 = randn(2, 3, 4, 4) * 2 + 1, x2 = randn(6, 3, 4, 4);

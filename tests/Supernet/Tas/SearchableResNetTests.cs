@@ -67,13 +67,3 @@ public sealed class SearchableResNetTests
         Assert.Single(architecture.Stages[1]);
     }
 }
-
-public sealed class ChannelsLastChoiceTests
-{
-    [Fact]
-    public void OnlyChannelCountsThatAreMultiplesOfEightUseChannelsLast()
-    {
-        Assert.True(NasPrune.Supernet.Runtime.ChannelsLast.Suits([16, 24, 64]));
-        Assert.False(NasPrune.Supernet.Runtime.ChannelsLast.Suits([16, 11, 64]));
-    }
-}

@@ -1,0 +1,7 @@
+namespace NasPrune.Training.Loops;
+
+/// <summary>
+/// A step's loss or the state about to be checkpointed is NaN or infinite. Thrown before anything of it is
+/// saved, so the last checkpoint stays good and rerunning the command resumes from it (exit code 3).
+/// </summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
