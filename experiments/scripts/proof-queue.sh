@@ -111,8 +111,9 @@ worker() {
     local rc=0; wait $! || rc=$?
     if is_done "$name"; then log "worker $id: $name done"
     elif [ $rc != 0 ]; then
-      # A crash mid-run (seen: a libtorch error inside TorchSharp's BatchNorm, likely an implicit Scalar freed
-      # by its finalizer; see README) resumes from the last checkpoint; a job that fails again and again is marked.
+      # A crash mid-run (seen before 1cde9a2: TorchSharp freeing a temporary Scalar during a libtorch call) or a
+      # diverged step (exit 3: nothing of it saved) resumes from the last checkpoint; one that fails again and
+      # again is marked.
       local crashes=$(( $(cat "$STATE/$name.crashes" 2>/dev/null || echo 0) + 1 ))
       echo $crashes > "$STATE/$name.crashes"
       if [ $crashes -lt "$MAX_CRASHES" ]; then log "worker $id: $name crashed (exit $rc, crash $crashes of $MAX_CRASHES allowed; see $STATE/$name.log): resumes"

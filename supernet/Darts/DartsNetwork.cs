@@ -23,6 +23,7 @@ public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
     public DartsNetwork(DartsNetworkSpec spec, DartsGenotype genotype) : base("darts_network")
     {
         (Spec, Genotype) = (spec, genotype);
+        _channelsLast = spec.UsesChannelsLast;
         stem_conv = new SparseConv2d(spec.InChannels, spec.StemChannels, 3, padding: 1);
         stem_bn = new SafeBatchNorm2d(spec.StemChannels);
         cells = nn.ModuleList(spec.CellShapes().Select(s => new DerivedCell(s.Reduction ? genotype.Reduce : genotype.Normal, s)).ToArray());
@@ -31,13 +32,14 @@ public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
     }
 
     public DartsNetworkSpec Spec { get; }
+    private readonly bool _channelsLast;
     public DartsGenotype Genotype { get; }
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         Tensor stem = stem_conv.call(x);
-        Tensor s0 = stem_bn.call(Spec.UsesChannelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
+        Tensor s0 = stem_bn.call(_channelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
         Tensor s1 = s0;
         foreach (DerivedCell cell in cells)
             (s0, s1) = (s1, cell.call(s0, s1));

@@ -26,6 +26,7 @@ public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
     public DartsSearchNetwork(DartsNetworkSpec spec) : base("darts_search")
     {
         Spec = spec;
+        _channelsLast = spec.UsesChannelsLast;
         stem_conv = new SparseConv2d(spec.InChannels, spec.StemChannels, 3, padding: 1);
         stem_bn = new SafeBatchNorm2d(spec.StemChannels);
         cells = nn.ModuleList(spec.CellShapes().Select(s => new SearchCell(s)).ToArray());
@@ -38,6 +39,7 @@ public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
     }
 
     public DartsNetworkSpec Spec { get; }
+    private readonly bool _channelsLast;
 
     public IReadOnlyList<Parameter> ArchitectureParameters() => [alphas_normal, alphas_reduce];
 
@@ -51,7 +53,7 @@ public sealed class DartsSearchNetwork : nn.Module<Tensor, Tensor>
         Tensor normal = alphas_normal.softmax(-1);
         Tensor reduce = alphas_reduce.softmax(-1);
         Tensor stem = stem_conv.call(x);
-        Tensor s0 = stem_bn.call(Spec.UsesChannelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
+        Tensor s0 = stem_bn.call(_channelsLast ? ChannelsLast.Apply(stem) : stem); // see DartsNetworkSpec.UsesChannelsLast
         Tensor s1 = s0;
         foreach (SearchCell cell in cells)
             (s0, s1) = (s1, cell.call(s0, s1, cell.Reduction ? reduce : normal));

@@ -6,9 +6,9 @@ namespace NasPrune.Supernet.Runtime;
 /// The channels-last (NHWC) memory layout for 4-d activations. ResNets (TAS, filter-pruned) and OFA networks
 /// apply it after their first convolution, DARTS networks when their widths allow
 /// (DartsNetworkSpec.UsesChannelsLast); a 1-channel input is the same in both layouts, so it must be set
-/// where C > 1. libtorch carries it from a convolution's input to its output, through BN, activations and additions; the shape
-/// stays [N, C, H, W], only the strides change. TorchSharp 0.107 has no memory-format API, so the layout is
-/// made by a permute-copy-permute.
+/// where C > 1. libtorch carries it from a convolution's input to its output, through BN, activations and
+/// additions; the shape stays [N, C, H, W], only the strides change. TorchSharp 0.107 has no memory-format
+/// API, so the layout is made by a permute-copy-permute.
 /// <para>
 /// Why ResNets whatever their widths: (1) correctness. For an NCHW convolution libtorch 2.10 copies
 /// the input into oneDNN's 16-channel-blocked layout (aBcd16b), padding the channels up to a multiple of 16,

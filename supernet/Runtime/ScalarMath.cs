@@ -31,9 +31,6 @@ public static class ScalarMath
     /// <summary>a += b.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
-    /// <summary>a += alpha * b.</summary>
-    public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha) => With(alpha, s => a.add_(b, s));
-
     /// <summary>a += value (also for integer tensors: counters).</summary>
     public static Tensor PlusInPlace(this Tensor a, long value)
     {
@@ -43,7 +40,10 @@ public static class ScalarMath
     }
 
     /// <summary>a += value.</summary>
-    public static Tensor PlusInPlace(this Tensor a, double value) => With(value, s => a.add_(s, One));
+    public static Tensor PlusInPlace(this Tensor a, double value) => With(value, s => a.PlusInPlace(s));
+
+    /// <summary>a += value, for a Scalar the caller keeps alive (TorchSharp's add_(Scalar) adds a temporary alpha of 1).</summary>
+    public static Tensor PlusInPlace(this Tensor a, Scalar value) => a.add_(value, One);
 
     /// <summary>a * value.</summary>
     public static Tensor Times(this Tensor a, double value) => With(value, a.mul);

@@ -50,5 +50,5 @@ public sealed class HiddenScalarTests
     private static Tensor UndisposedToScalar(Tensor t) => t.mul(0.5.ToScalar());
     private static Tensor TorchSharpAdd(Tensor a, Tensor b) => a.add(b);
     private static nn.Module<Tensor, Tensor> TorchSharpBatchNorm() => nn.BatchNorm2d(4);
-    private static Tensor ThroughScalarMath(Tensor a, Tensor b) => a.Plus(b).Times(0.5).DividedBy(3).PlusInPlace(b, alpha: -0.1);
+    private static Tensor ThroughScalarMath(Tensor a, Tensor b) => a.Plus(b).Times(0.5).DividedBy(3).Plus(b, alpha: -0.1).PlusInPlace(1.0);
 }

@@ -39,14 +39,16 @@ public static class HiddenScalars
     private static Dictionary<(Module, int), MethodBase> FindUnsafeTorchSharpMembers()
     {
         Assembly torch = typeof(Scalar).Assembly;
-        var calls = IlCalls.MethodsOf(torch).DistinctBy(Key).ToDictionary(m => m, m => IlCalls.CalledBy(m).Select(Key).ToHashSet());
-        var found = calls.Keys.Where(m => !IsImplicitScalar(m) && IlCalls.CalledBy(m).Any(c => IsImplicitScalar(c) || IsToScalar(c))
-            && !IlCalls.CalledBy(m).Any(IsScalarDispose)).ToDictionary(Key);
+        // Each method's IL is read once.
+        var calls = IlCalls.MethodsOf(torch).DistinctBy(Key).Where(m => !IsImplicitScalar(m)).ToDictionary(m => m, m => IlCalls.CalledBy(m).ToList());
+        var found = calls.Where(kv => kv.Value.Any(c => IsImplicitScalar(c) || IsToScalar(c)) && !kv.Value.Any(IsScalarDispose))
+            .ToDictionary(kv => Key(kv.Key), kv => kv.Key);
+        var callees = calls.ToDictionary(kv => kv.Key, kv => kv.Value.Select(Key).ToHashSet());
         for (bool grew = true; grew;)
         {
             grew = false;
-            foreach (var (method, called) in calls)
-                if (!found.ContainsKey(Key(method)) && !IsImplicitScalar(method) && called.Any(found.ContainsKey)) grew |= found.TryAdd(Key(method), method);
+            foreach (var (method, called) in callees)
+                if (!found.ContainsKey(Key(method)) && called.Any(found.ContainsKey)) grew |= found.TryAdd(Key(method), method);
         }
         return found;
     }

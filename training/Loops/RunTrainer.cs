@@ -118,8 +118,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, (ulong)step, 0x5EED) >> 1));
         StepStatistics statistics = task.TrainStep(phase, step, lr);
         if (!double.IsFinite(statistics.LossSum))
-            throw new TrainingDivergedException($"training diverged: loss {statistics.LossSum} at step {step + 1} in phase '{task.Phases[phase].Name}'; "
-                + "nothing of it was saved, so rerunning the command resumes from the last checkpoint; if it recurs at the same step, lower training.lr");
+            throw new TrainingDivergedException($"loss {statistics.LossSum} at step {step + 1} in phase '{task.Phases[phase].Name}'");
         return statistics;
     }
 
@@ -211,8 +210,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
     {
         var tensors = task.State().ToList();
         if (NonFinite.FirstName(tensors) is { } name)
-            throw new TrainingDivergedException($"training diverged: '{name}' holds NaN or Inf at step {state.Step}; the checkpoint was not written, "
-                + "so rerunning the command resumes from the last good one; if it recurs at the same step, lower training.lr");
+            throw new TrainingDivergedException($"'{name}' holds NaN or Inf at step {state.Step}, so its checkpoint was not written");
         checkpoints.Save(state.Step, tensors, new JsonObject
         {
             ["format"] = CheckpointFormat,

@@ -40,16 +40,18 @@ public sealed class AdamOptimizer : IDisposable
         _steps.PlusInPlace(1L);
         long t = _steps.item<long>();
         double correction1 = 1 - Math.Pow(_beta1, t), correction2 = 1 - Math.Pow(_beta2, t);
-        // Kept alive across the native calls (ScalarMath says why).
-        using Scalar squareShare = (1 - _beta2).ToScalar(), stepSize = (-_lr / correction1).ToScalar();
+        // One Scalar per number for the whole step, alive until it ends (ScalarMath says why).
+        using Scalar beta1 = _beta1.ToScalar(), gradShare = (1 - _beta1).ToScalar(), beta2 = _beta2.ToScalar(),
+            squareShare = (1 - _beta2).ToScalar(), correction = correction2.ToScalar(), eps = _eps.ToScalar(),
+            decay = _weightDecay.ToScalar(), stepSize = (-_lr / correction1).ToScalar();
         foreach (var (_, p, m, v) in _entries)
         {
             Tensor? grad = p.grad;
             if (grad is null) continue;
-            Tensor g = _weightDecay > 0 ? grad.Plus(p, _weightDecay) : grad;
-            m.TimesInPlace(_beta1).PlusInPlace(g, 1 - _beta1);
-            v.TimesInPlace(_beta2).addcmul_(g, g, value: squareShare);
-            Tensor denominator = v.DividedBy(correction2).sqrt_().PlusInPlace(_eps);
+            Tensor g = _weightDecay > 0 ? grad.add(p, decay) : grad;
+            m.mul_(beta1).add_(g, gradShare);
+            v.mul_(beta2).addcmul_(g, g, value: squareShare);
+            Tensor denominator = v.div(correction).sqrt_().PlusInPlace(eps);
             p.addcdiv_(m, denominator, value: stepSize);
         }
     }

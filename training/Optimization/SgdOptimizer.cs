@@ -17,6 +17,7 @@ public sealed class SgdOptimizer : IDisposable
 {
     private readonly List<Entry> _entries;
     private readonly double _momentum;
+    private readonly double _weightDecay;
     private readonly bool _nesterov;
 
     private sealed record Entry(string Name, Parameter Parameter, Tensor Buffer, double WeightDecay);
@@ -25,6 +26,7 @@ public sealed class SgdOptimizer : IDisposable
     {
         if (nesterov && momentum <= 0) throw new ArgumentException("Nesterov momentum needs momentum > 0");
         _momentum = momentum;
+        _weightDecay = weightDecay;
         _nesterov = nesterov;
         _entries = parameters
             .Where(p => p.Parameter.requires_grad)
@@ -58,17 +60,19 @@ public sealed class SgdOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // One Scalar per number for the whole step, alive until it ends (ScalarMath says why).
+        using Scalar momentum = _momentum.ToScalar(), decay = _weightDecay.ToScalar(), step = (-lr).ToScalar();
         foreach (Entry e in _entries)
         {
             Tensor? grad = e.Parameter.grad;
             if (grad is null) continue;
-            Tensor d = e.WeightDecay > 0 ? grad.Plus(e.Parameter, e.WeightDecay) : grad;
+            Tensor d = e.WeightDecay > 0 ? grad.add(e.Parameter, decay) : grad; // an entry's decay is 0 or the optimiser's
             if (_momentum > 0)
             {
-                e.Buffer.TimesInPlace(_momentum).PlusInPlace(d);
-                d = _nesterov ? d.Plus(e.Buffer, _momentum) : e.Buffer;
+                e.Buffer.mul_(momentum).PlusInPlace(d);
+                d = _nesterov ? d.add(e.Buffer, momentum) : e.Buffer;
             }
-            e.Parameter.PlusInPlace(d, -lr);
+            e.Parameter.add_(d, step);
         }
     }
 

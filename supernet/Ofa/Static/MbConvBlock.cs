@@ -1,5 +1,5 @@
-using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Normalization;
+using NasPrune.Supernet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
