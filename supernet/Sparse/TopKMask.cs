@@ -25,8 +25,14 @@ public static class TopKMask
 
     /// <summary>
     /// W * M in the forward pass with straight-through gradients: dL/dW = dL/dW_eff * M and
-    /// dL/dS = dL/dW_eff * W (the mask itself has no gradient).
+    /// dL/dS = dL/dW_eff * W * sign(S). The mask ranks |S|, so the straight-through estimate passes
+    /// through that |.| as in the authors' (HYDRA's) code, which masks by scores.abs(): without sign(S)
+    /// a negative score would move its |S|, and so its rank, the wrong way.
     /// </summary>
-    public static Tensor Apply(Tensor weight, Tensor scores, Tensor mask) =>
-        weight.mul(mask).Plus(scores.sub(scores.detach()).mul(weight.detach()));
+    public static Tensor Apply(Tensor weight, Tensor scores, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        Tensor direction = weight.detach().mul(scores.detach().sign());
+        return weight.mul(mask).Plus(scores.sub(scores.detach()).mul(direction)).MoveToOuterDisposeScope();
+    }
 }

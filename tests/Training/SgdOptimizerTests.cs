@@ -35,6 +35,23 @@ public sealed class SgdOptimizerTests
     }
 
     [Fact]
+    public void ClipGradNormCountsOnlyItsOwnParameters()
+    {
+        using var scope = NewDisposeScope();
+        var mine = new TorchSharp.Modules.Parameter(zeros(4));
+        var other = new TorchSharp.Modules.Parameter(zeros(3)); // e.g. architecture logits still holding their last step's gradient
+        mine.grad = tensor(new float[] { 3, 0, 0, 4 });          // norm 5
+        other.grad = full(3, 1000f);
+        using var sgd = new SgdOptimizer([("mine", mine)], 0.9, nesterov: false, weightDecay: 0);
+
+        sgd.ClipGradNorm(10); // 5 <= 10: left alone, whatever the other gradient
+        TensorAssert.Close(tensor(new float[] { 3, 0, 0, 4 }), mine.grad!, 0, "under the clip");
+        sgd.ClipGradNorm(1);
+        TensorAssert.Close(tensor(new float[] { 0.6f, 0, 0, 0.8f }), mine.grad!, 1e-5, "clipped to norm 1");
+        TensorAssert.Close(full(3, 1000f), other.grad!, 0, "not its parameter");
+    }
+
+    [Fact]
     public void WeightDecaySkipsBatchNormAndBiases()
     {
         using var scope = NewDisposeScope();

@@ -17,8 +17,8 @@ public sealed record DassConfig
     public double Sparsity { get; init; } = 0.9;
 
     /// <summary>
-    /// Global gradient-norm clip of the search's weight steps and of every score step (DARTS: 5). Scores
-    /// need it: at high sparsity whole channels are masked, their BatchNorms see zero variance and
+    /// Global gradient-norm clip of every step: the search's weight steps, the final network's weight
+    /// steps (DARTS clips both at 5) and every score step. Scores need it most: at high sparsity whole channels are masked, their BatchNorms see zero variance and
     /// multiply the gradient by 1/sqrt(eps) each, which without a clip throws the ranking about.
     /// </summary>
     [Range(1e-6, 1e6)]
@@ -46,11 +46,11 @@ public sealed record DassSearchConfig
     [Range(0, 100_000)]
     public int FinetuneEpochs { get; init; } = 5;
 
-    /// <summary>The weights' SGD (DARTS: lr 0.025 cosine, weight decay 3e-4; momentum from <c>training</c>).</summary>
+    /// <summary>The weights' SGD (design note dass.md: lr 0.025 cosine, weight decay 1e-3; DARTS used 3e-4; momentum from <c>training</c>).</summary>
     [Range(1e-8, 10.0)]
     public double WeightLr { get; init; } = 0.025;
     [Range(0.0, 1.0)]
-    public double WeightDecay { get; init; } = 3e-4;
+    public double WeightDecay { get; init; } = 1e-3;
 
     /// <summary>The architecture logits' Adam (DARTS: lr 3e-4, betas (0.5, 0.999), weight decay 1e-3).</summary>
     [Range(1e-8, 1.0)]

@@ -158,7 +158,7 @@ public sealed class DassTask : ITrainingTask
             Batch batch = _context.TrainBatch(step);
             return p.Stage == DassStage.Prune
                 ? ScoreStep(_final!.Module, _finalScores!, batch, lr)
-                : SupervisedStep.Run(_final!, batch.Images, batch.Labels, lr, Loss(batch));
+                : SupervisedStep.Run(_final!, batch.Images, batch.Labels, lr, Loss(batch), _dass.GradClip);
         }
         if (p.Stage == DassStage.Prune) return ScoreStep(_search, _searchScores, _context.TrainBatch(step), lr);
         // Weight steps (even) and architecture steps (odd) alternate; together one pass over the split per epoch.
@@ -186,7 +186,7 @@ public sealed class DassTask : ITrainingTask
         Tensor logits = net.call(batch.Images);
         Tensor loss = Loss(batch)(logits);
         loss.backward();
-        SupervisedStep.ClipGradients(net, _dass.GradClip);
+        scores.ClipGradNorm(_dass.GradClip);
         scores.Step(lr);
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, batch.Labels), batch.Count);
     }
@@ -221,9 +221,12 @@ public sealed class DassTask : ITrainingTask
         var costs = LayerCosts.Measure(final, [1, data.Channels, data.Height, data.Width], _context.Device);
         long parameters = final.named_parameters().Where(p => !DartsSearchNetwork.IsScore(p.name)).Sum(p => p.parameter.numel());
         long zeros = costs.Sum(c => c.Weights - c.NonZeroWeights);
+        long prunable = costs.Sum(c => c.Weights);
         var summary = new JsonObject
         {
-            ["sparsity"] = _dass.Sparsity,
+            ["targetSparsity"] = _dass.Sparsity,
+            // Achieved, over every conv and linear weight (what the magnitude pruners report too).
+            ["sparsity"] = Math.Round((double)zeros / prunable, 6),
             ["sparsityAware"] = _dass.Search.SparseAware,
             ["parameters"] = parameters,
             ["nonZeroParameters"] = parameters - zeros,
@@ -235,7 +238,8 @@ public sealed class DassTask : ITrainingTask
         arch["network"] = DartsModelFile.Metadata(final)["network"]!.DeepClone();
         arch["layers"] = new JsonArray(costs.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["weights"] = c.Weights, ["density"] = Math.Round((double)c.NonZeroWeights / c.Weights, 6) }).ToArray());
         AtomicFile.WriteAllText(Path.Combine(_context.Run.Root, "arch.json"), arch.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
-        string hash = DartsModelFile.Write(_context.Run.Model, final, new JsonObject { ["sparsity"] = _dass.Sparsity });
+        string hash = DartsModelFile.Write(_context.Run.Model, final,
+            new JsonObject { ["sparsity"] = _dass.Sparsity, ["layers"] = arch["layers"]!.DeepClone() });
         _context.Logger.LogInformation("DASS final network: test top-1 {Top1:F2} %, {NonZero} of {Parameters} parameters non-zero, {Macs:F2} M non-zero MACs per image (dense {Dense:F2} M)",
             test.Top1, parameters - zeros, parameters, costs.Sum(c => c.NonZeroMacs) / 1e6, costs.Sum(c => c.Macs) / 1e6);
 

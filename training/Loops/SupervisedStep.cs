@@ -14,14 +14,10 @@ public static class SupervisedStep
         Tensor logits = trained.Module.call(images);
         Tensor value = loss(logits);
         value.backward();
-        if (clipNorm is double max) ClipGradients(trained.Module, max);
+        if (clipNorm is double max) trained.Optimizer.ClipGradNorm(max);
         trained.Optimizer.Step(lr);
         return new StepStatistics(value.item<float>(), 1, Correct(logits, labels), labels.size(0));
     }
-
-    /// <summary>Scales the gradients of the trainable parameters so that their global L2 norm is at most <paramref name="max"/>.</summary>
-    public static void ClipGradients(nn.Module module, double max) =>
-        nn.utils.clip_grad_norm_(module.parameters().Where(p => p.requires_grad && p.grad is not null), max);
 
     /// <summary>Rows whose highest logit is the label.</summary>
     public static long Correct(Tensor logits, Tensor labels) => logits.argmax(1).eq(labels).sum().item<long>();

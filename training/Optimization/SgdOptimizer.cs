@@ -56,6 +56,17 @@ public sealed class SgdOptimizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Scales the gradients of this optimiser's parameters so that their global L2 norm is at most
+    /// <paramref name="max"/> (DARTS clips at 5). Only its own: in a bi-level search the other level's
+    /// parameters may still hold gradients from their last step, which must not count here.
+    /// </summary>
+    public void ClipGradNorm(double max)
+    {
+        var withGradients = _entries.Select(e => e.Parameter).Where(p => p.grad is not null).ToList();
+        if (withGradients.Count > 0) nn.utils.clip_grad_norm_(withGradients, max);
+    }
+
     public void Step(double lr)
     {
         using var scope = NewDisposeScope();

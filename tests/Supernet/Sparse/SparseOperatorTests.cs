@@ -42,7 +42,9 @@ public sealed class SparseOperatorTests
         layer.call(x).mul(upstream).sum().backward();
         Tensor dWeff = upstream.t().matmul(x); // dL/dW_eff for y = x W^T
         Tensor mask = layer.Mask();
-        TensorAssert.Close(dWeff.mul(layer.Weight.detach()), layer.Scores.grad!, 1e-5, "scores");
+        // Through the |S| that the mask ranks: dL/dS = dL/dW_eff * W * sign(S), so the step moves |S| by -dL/dW_eff * W * lr whatever S's sign.
+        Assert.True(layer.Scores.lt(0).any().item<bool>() && layer.Scores.gt(0).any().item<bool>());
+        TensorAssert.Close(dWeff.mul(layer.Weight.detach()).mul(layer.Scores.detach().sign()), layer.Scores.grad!, 1e-5, "scores");
         TensorAssert.Close(dWeff.mul(mask), layer.Weight.grad!, 1e-5, "weights");
         Assert.True(layer.Scores.grad!.mul(mask.neg().add(1)).abs().sum().item<float>() > 0); // pruned entries' scores learn too
     }

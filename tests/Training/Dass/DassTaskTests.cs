@@ -41,6 +41,8 @@ public sealed class DassTaskTests : IDisposable
         Assert.Equal(genotype.ToString(), result["genotype"]!.GetValue<string>());
         Assert.True(result["nonZeroParameters"]!.GetValue<long>() < result["parameters"]!.GetValue<long>() / 5);
         Assert.True(result["nonZeroMacsPerImage"]!.GetValue<long>() < result["macsPerImage"]!.GetValue<long>());
+        Assert.Equal(0.9, result["targetSparsity"]!.GetValue<double>());
+        Assert.InRange(result["sparsity"]!.GetValue<double>(), 0.89, 0.91); // achieved: each layer's round(0.9 N) of N
 
         // The exported network stores the masked weights: every sparse layer keeps exactly its top 10 %.
         using DartsNetwork net = DartsModelFile.Read(run.Model);
@@ -48,6 +50,8 @@ public sealed class DassTaskTests : IDisposable
         Assert.All(SparseNetwork.Densities(net), l => Assert.Equal(TopKMask.Kept(l.Weights, 0.9), (long)Math.Round(l.Density * l.Weights)));
         JsonArray layers = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Root, "arch.json")))!["layers"]!.AsArray();
         Assert.Equal(SparseNetwork.Layers(net).Count, layers.Count);
+        using LoadedArchive file = TensorArchive.Read(run.Model); // the model file carries the densities too
+        Assert.Equal(layers.ToJsonString(), file.Metadata["layers"]!.ToJsonString());
     }
 
     [Fact]
