@@ -54,6 +54,9 @@ public static class ScalarMath
     /// <summary>a / value.</summary>
     public static Tensor DividedBy(this Tensor a, double value) => With(value, s => a.div(s));
 
+    /// <summary>max(a, value) elementwise.</summary>
+    public static Tensor AtLeast(this Tensor a, double value) => With(value, a.clamp_min);
+
     /// <summary>Fills a with value.</summary>
     public static Tensor FillInPlace(this Tensor a, double value) => With(value, a.fill_);
 

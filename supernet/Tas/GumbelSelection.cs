@@ -14,7 +14,9 @@ public static class GumbelSelection
 {
     public static Tensor PerturbedLogits(Tensor logits, double tau)
     {
-        Tensor gumbel = empty_like(logits).exponential_().log().neg();
+        // An exponential draw of exactly 0 would give an infinite g and then NaN weights; floor it (the
+        // reference redraws). The floor is far below any draw float32 gives in practice.
+        Tensor gumbel = empty_like(logits).exponential_().AtLeast(1e-30).log().neg();
         return F.log_softmax(logits, 0).Plus(gumbel).DividedBy(tau);
     }
 

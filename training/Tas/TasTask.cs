@@ -38,6 +38,8 @@ public sealed class TasTask : ITrainingTask
     private readonly BatchLoader _halfA;
     private readonly BatchLoader _halfB;
     private readonly long _unprunedMacs;
+    /// <summary>Whether the base network is trained here or given; the scratch baseline has neither.</summary>
+    private readonly bool _hasBase;
     private OptimizedModule? _final;
 
     public TasTask(TaskContext context)
@@ -73,6 +75,7 @@ public sealed class TasTask : ITrainingTask
         var phases = new List<TrainingPhase>();
         // The base network is trained here unless given, and only when something needs it (the search, or KD).
         bool needsBase = string.IsNullOrEmpty(_tas.Final.Architecture) || _tas.Final.Distill;
+        _hasBase = !string.IsNullOrEmpty(_tas.BaseModel) || needsBase;
         if (string.IsNullOrEmpty(_tas.BaseModel) && needsBase)
             phases.Add(new TrainingPhase("base", (long)_training.Epochs * perEpoch, (long)Math.Round(_training.WarmupEpochs * perEpoch), _training.Lr));
         if (string.IsNullOrEmpty(_tas.Final.Architecture))
@@ -171,7 +174,9 @@ public sealed class TasTask : ITrainingTask
         _arch.ZeroGrad();
         Tensor ce = F.cross_entropy(_search.call(b.Images), b.Labels);
         Tensor expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities());
-        double argmax = _search.Argmax().Macs(_space.InChannels, _space.Classes, _space.InputSize, stride1Projections: false);
+        // The regime is judged on the network the search will export, 1x1 projections included (the search
+        // network zero-pads instead; counting them keeps the derived network inside the band).
+        double argmax = _search.Argmax().Macs(_space.InChannels, _space.Classes, _space.InputSize);
         Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
         ce.Plus(cost, search.Lambda).backward();
         _arch.Step();
@@ -205,7 +210,13 @@ public sealed class TasTask : ITrainingTask
                 break;
             case "search":
                 LogSearchState();
-                AtomicFile.WriteAllText(ArchitecturePath, _search.Argmax().ToString() + "\n");
+                TasArchitecture derived = _search.Argmax();
+                double share = (double)derived.Macs(_space.InChannels, _space.Classes, _space.InputSize) / _unprunedMacs;
+                TasSearchConfig search = _tas.Search;
+                if (Math.Abs(share - search.FlopsTarget) > search.Tolerance * search.FlopsTarget + 1e-9)
+                    _context.Logger.LogWarning("Search ended outside the cost band: the derived network has {Share:P1} of the unpruned MACs, target {Target:P0} +- {Tolerance:P0} (longer tas.search.epochs lets it settle)",
+                        share, search.FlopsTarget, search.Tolerance);
+                AtomicFile.WriteAllText(ArchitecturePath, derived + "\n");
                 break;
         }
     }
@@ -213,19 +224,18 @@ public sealed class TasTask : ITrainingTask
     public JsonObject Finish(MetricsLog metrics, long totalSteps, double trainedSeconds)
     {
         TasResNet final = Final!;
-        EvaluationResult baseTest = Evaluate(_base.Module, _context.Data.Test);
+        EvaluationResult? baseTest = _hasBase ? Evaluate(_base.Module, _context.Data.Test) : null;
         EvaluationResult val = Evaluate(final, _context.Data.Validation);
         EvaluationResult test = Evaluate(final, _context.Data.Test);
         metrics.Write(new MetricsRow { Step = totalSteps, Stage = "final", Phase = "test", Loss = test.Loss, Top1 = test.Top1, Top5 = test.Top5, ElapsedSeconds = trainedSeconds });
         TasArchitecture architecture = final.Architecture;
         long macs = architecture.Macs(_space.InChannels, _space.Classes, _space.InputSize);
         string hash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(final), new JsonObject { ["tasArchitecture"] = architecture.ToString() });
-        _context.Logger.LogInformation("TAS {Arch}: {Macs:F2} M MACs ({Fewer:P1} fewer), test top-1 {Top1:F2} % (unpruned {Base:F2} %)",
-            architecture, macs / 1e6, 1 - (double)macs / _unprunedMacs, test.Top1, baseTest.Top1);
-        return new JsonObject
+        _context.Logger.LogInformation("TAS {Arch}: {Macs:F2} M MACs ({Fewer:P1} fewer), test top-1 {Top1:F2} % (unpruned {Base})",
+            architecture, macs / 1e6, 1 - (double)macs / _unprunedMacs, test.Top1, baseTest is null ? "not trained in this run" : $"{baseTest.Top1:F2} %");
+        var result = new JsonObject
         {
             ["arch"] = _context.Config.Model.Arch,
-            ["unpruned"] = new JsonObject { ["macs"] = _unprunedMacs, ["parameters"] = ModuleTree.ParameterCount(_base.Module), ["test"] = EvaluationJson.Of(baseTest) },
             ["tasArchitecture"] = architecture.ToString(),
             ["macsPerImage"] = macs,
             ["fewerMacs"] = Math.Round(1 - (double)macs / _unprunedMacs, 4),
@@ -235,6 +245,10 @@ public sealed class TasTask : ITrainingTask
             ["test"] = EvaluationJson.Of(test),
             ["modelSha256"] = hash,
         };
+        // Only a base network that was trained or given is a result; the scratch baseline has none.
+        if (baseTest is not null)
+            result["unpruned"] = new JsonObject { ["macs"] = _unprunedMacs, ["parameters"] = ModuleTree.ParameterCount(_base.Module), ["test"] = EvaluationJson.Of(baseTest) };
+        return result;
     }
 
     /// <summary>tas.final.architecture (the text, or @file), else what this run's search wrote, else null.</summary>
