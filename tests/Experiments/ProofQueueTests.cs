@@ -58,6 +58,27 @@ public sealed class ProofQueueTests : IDisposable
         Assert.True(flakyDone >= 0 && flakyDone < measureStarts, string.Join('\n', log));
     }
 
+    [Fact]
+    public void TheProofJobListIsConsistent()
+    {
+        // experiments/scripts/proofs.jobs: names unique, every need a job of the list, every mode known,
+        // every config a command names present (a typo would only show hours into a queue).
+        string root = RepoRoot();
+        var jobs = File.ReadAllLines(Path.Combine(root, "experiments", "scripts", "proofs.jobs"))
+            .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#'))
+            .Select(l => l.Split('|', 5).Select(f => f.Trim()).ToArray())
+            .ToList();
+        Assert.All(jobs, j => Assert.Equal(5, j.Length));
+        var names = jobs.Select(j => j[0]).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(jobs, j => Assert.Contains(j[2], new[] { "shared", "alone" }));
+        foreach (string[] job in jobs.Where(j => j[1] != "-"))
+            Assert.All(job[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), need => Assert.Contains(need, names));
+        var configs = jobs.SelectMany(j => System.Text.RegularExpressions.Regex.Matches(j[4], @"experiments/\S+\.json").Select(m => m.Value)).ToList();
+        Assert.NotEmpty(configs);
+        Assert.All(configs, c => Assert.True(File.Exists(Path.Combine(root, c)), $"{c} is named in proofs.jobs but does not exist"));
+    }
+
     private string Queue(string command, string? jobs = null)
     {
         string script = Path.Combine(RepoRoot(), "experiments", "scripts", "proof-queue.sh");
