@@ -55,8 +55,9 @@ public static class LutCommand
                 context.Logger.LogInformation("Stopped; rerun the same command to resume {Path}", path);
                 return 0;
             }
-            context.Logger.LogInformation("Latency table {Path}: {Count} operators on {Device}, per-network constant {Constant:F4} ms",
-                path, table.Count, profile.Name, table.Metadata.ConstantMs);
+            context.Logger.LogInformation("Latency table {Path}: {Count} operators on {Device}, per-network constants {Constants}",
+                path, table.Count, profile.Name,
+                string.Join(", ", table.Metadata.ConstantsMs.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"r{kv.Key} {kv.Value:F4} ms"))));
             return 0;
         }));
         return command;

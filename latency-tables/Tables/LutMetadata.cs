@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasPrune.LatencyTables.Devices;
@@ -8,23 +9,33 @@ namespace NasPrune.LatencyTables.Tables;
 
 /// <summary>
 /// What a latency table was built for (its search space and device profile) and the per-network
-/// constant fitted on measured whole networks; stored beside the CSV as <c>{table}.meta.json</c>.
+/// constants fitted on measured whole networks, one per input resolution (the input resize, absent at
+/// the data's own size, is most of what differs); stored beside the CSV as <c>{table}.meta.json</c>.
 /// </summary>
-public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, double ConstantMs, int FitNetworks, int ImageSize)
+public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, IReadOnlyDictionary<int, double> ConstantsMs, int FitNetworks, int ImageSize)
 {
-    private const string Format = "nasprune-lut/1";
+    private const string Format = "nasprune-lut/2";
+    /// <summary>Tables of the first format have one constant for every resolution; they still read.</summary>
+    private const string FormatOneConstant = "nasprune-lut/1";
+
+    /// <summary>The constant of one input resolution.</summary>
+    public double ConstantMs(int resolution) =>
+        ConstantsMs.TryGetValue(resolution, out double ms) ? ms
+            : throw new KeyNotFoundException($"latency table has no constant for resolution {resolution} (built for another space?)");
 
     public static string PathFor(string table) => table + ".meta.json";
 
     public void Write(string table)
     {
+        var constants = new JsonObject();
+        foreach (var (resolution, ms) in ConstantsMs.OrderBy(kv => kv.Key)) constants[resolution.ToString(CultureInfo.InvariantCulture)] = ms;
         var json = new JsonObject
         {
             ["format"] = Format,
             ["space"] = JsonNode.Parse(Space.ToJson()),
             ["profile"] = JsonSerializer.SerializeToNode(Profile, OfaSearchSpace.JsonOptions),
             ["profileHash"] = Profile.Hash(),
-            ["constantMs"] = ConstantMs,
+            ["constantsMs"] = constants,
             ["fitNetworks"] = FitNetworks,
             ["imageSize"] = ImageSize,
         };
@@ -37,9 +48,14 @@ public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, do
         string path = PathFor(table);
         if (!File.Exists(path)) return null;
         JsonObject json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty");
-        if (json["format"]?.GetValue<string>() != Format) throw new InvalidDataException($"{path}: not a latency-table metadata file ('{Format}')");
+        string? format = json["format"]?.GetValue<string>();
+        if (format != Format && format != FormatOneConstant)
+            throw new InvalidDataException($"{path}: not a latency-table metadata file ('{Format}' or '{FormatOneConstant}')");
         OfaSearchSpace space = OfaSearchSpace.FromJson(json["space"]!.ToJsonString(), $"{path} (space)");
         DeviceProfile profile = json["profile"].Deserialize<DeviceProfile>(OfaSearchSpace.JsonOptions) ?? throw new InvalidDataException($"{path}: no profile");
-        return new LutMetadata(space, profile, json["constantMs"]!.GetValue<double>(), json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>());
+        IReadOnlyDictionary<int, double> constants = format == FormatOneConstant
+            ? space.Resolutions.ToDictionary(r => r, _ => json["constantMs"]!.GetValue<double>())
+            : json["constantsMs"]!.AsObject().ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => kv.Value!.GetValue<double>());
+        return new LutMetadata(space, profile, constants, json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>());
     }
 }

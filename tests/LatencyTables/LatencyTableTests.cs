@@ -18,19 +18,23 @@ public sealed class LatencyTableTests : IDisposable
     private static readonly DeviceProfile Profile = new() { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 4, Rounds = 2 };
 
     [Fact]
-    public void PredictedLatencyIsTheSumOfItsOperatorsPlusTheConstant()
+    public void PredictedLatencyIsTheSumOfItsOperatorsPlusTheConstantOfItsResolution()
     {
         OfaSearchSpace space = OfaSearchSpace.Default(0.5);
         var random = new Random(3);
         var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = random.NextDouble(), ProfileHash = Profile.Hash() }).ToList();
         var medians = rows.ToDictionary(r => r.Key, r => r.MedianMs);
-        var table = new LatencyTable(rows, new LutMetadata(space, Profile, 0.25, 10, 28));
+        var constants = space.Resolutions.ToDictionary(r => r, r => r / 100.0); // 0.20 ms at r20 ... 0.32 ms at r32
+        var table = new LatencyTable(rows, new LutMetadata(space, Profile, constants, 20, 28));
+        var resolutions = new HashSet<int>();
         for (int i = 0; i < 50; i++)
         {
             SubnetConfig config = SubnetSampler.Sample(space, (ulong)i);
-            double expected = LatencyOperators.Of(config).Sum(o => medians[o.Key]) + 0.25;
+            double expected = LatencyOperators.Of(config).Sum(o => medians[o.Key]) + config.Resolution / 100.0;
             Assert.Equal(expected, table.PredictMs(config), 9);
+            resolutions.Add(config.Resolution);
         }
+        Assert.Equal(space.Resolutions.Count, resolutions.Count);
         var partial = new LatencyTable(rows.Where(r => !r.Key.StartsWith("head", StringComparison.Ordinal)), table.Metadata);
         var e = Assert.Throws<KeyNotFoundException>(() => partial.PredictMs(SubnetConfig.Largest(space)));
         Assert.Contains("head-i2", e.Message);
@@ -59,12 +63,42 @@ public sealed class LatencyTableTests : IDisposable
         Assert.All(rows, r => Assert.True(r.MedianMs > 0 && r.P10Ms <= r.MedianMs && r.MedianMs <= r.P90Ms, r.Key));
 
         LatencyTable reread = LatencyTable.Read(path);
-        SubnetConfig config = SubnetSampler.Sample(Small, 1);
-        Assert.Equal(table.PredictMs(config), reread.PredictMs(config), 9);
+        Assert.Equal(Small.Resolutions.Order(), reread.Metadata.ConstantsMs.Keys.Order()); // one constant per resolution
+        Assert.Equal(LutBuilder.FitNetworksPerResolution * Small.Resolutions.Count, reread.Metadata.FitNetworks);
+        foreach (int resolution in Small.Resolutions)
+        {
+            SubnetConfig config = SubnetSampler.Sample(Small, 1).WithResolution(resolution);
+            Assert.Equal(table.PredictMs(config), reread.PredictMs(config), 9);
+        }
         Assert.True(reread.Covers(Small));
 
         var other = Profile with { Repeats = 6 };
         Assert.Contains("another device profile", Assert.Throws<InvalidDataException>(() => new LutBuilder(Small, other).Build(path)).Message);
+    }
+
+    [Fact]
+    public void ATableOfTheFirstFormatReadsWithItsOneConstantForEveryResolution()
+    {
+        string path = _temp.File("old.csv");
+        var rows = LatencyOperators.All(Small).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        CsvTable.Write(path, rows);
+        new LutMetadata(Small, Profile, Small.Resolutions.ToDictionary(r => r, _ => 0.5), 10, 28).Write(path);
+        // Rewrite it as a first-format file: one "constantMs" instead of "constantsMs".
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(LutMetadata.PathFor(path)))!.AsObject();
+        json["format"] = "nasprune-lut/1";
+        json.Remove("constantsMs");
+        json["constantMs"] = 0.375;
+        File.WriteAllText(LutMetadata.PathFor(path), json.ToJsonString());
+
+        LatencyTable table = LatencyTable.Read(path);
+        foreach (int resolution in Small.Resolutions)
+        {
+            SubnetConfig config = SubnetSampler.Sample(Small, 2).WithResolution(resolution);
+            Assert.Equal(LatencyOperators.Of(config).Count * 0.01 + 0.375, table.PredictMs(config), 9);
+        }
+        json["format"] = "something-else";
+        File.WriteAllText(LutMetadata.PathFor(path), json.ToJsonString());
+        Assert.Contains("not a latency-table metadata file", Assert.Throws<InvalidDataException>(() => LatencyTable.Read(path)).Message);
     }
 
     public void Dispose() => _temp.Dispose();
