@@ -14,4 +14,8 @@ public static class CostLoss
         if (argmaxFlops < (1 - tolerance) * target) return expectedFlops.log().neg();
         return zeros_like(expectedFlops);
     }
+
+    /// <summary>Whether <paramref name="flops"/> is in the band where the loss is 0, [(1 - t) R, (1 + t) R].</summary>
+    public static bool WithinBand(double flops, double target, double tolerance) =>
+        flops >= (1 - tolerance) * target && flops <= (1 + tolerance) * target;
 }

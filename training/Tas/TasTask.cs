@@ -176,30 +176,37 @@ public sealed class TasTask : ITrainingTask
         Tensor expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities());
         // The regime is judged on the network the search will export, 1x1 projections included (the search
         // network zero-pads instead; counting them keeps the derived network inside the band).
-        double argmax = _search.Argmax().Macs(_space.InChannels, _space.Classes, _space.InputSize);
+        double argmax = Macs(_search.Argmax());
         Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
         ce.Plus(cost, search.Lambda).backward();
         _arch.Step();
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, a.Labels), a.Count);
     }
 
-    public EvaluationResult? ValidateEpoch(int phase) => Phases[phase].Name switch
+    public EvaluationResult? ValidateEpoch(int phase)
     {
-        "base" => Evaluate(_base.Module, _context.Data.Validation),
-        "search" => LogSearchState(),
-        _ => Evaluate(_final!.Module, _context.Data.Validation),
-    };
+        switch (Phases[phase].Name)
+        {
+            case "base": return Evaluate(_base.Module, _context.Data.Validation);
+            case "search": LogSearchState(); return null; // a search has no validation figure of its own
+            default: return Evaluate(_final!.Module, _context.Data.Validation);
+        }
+    }
 
-    private EvaluationResult? LogSearchState()
+    /// <summary>Logs the current argmax architecture and its cost; returns it with its MACs.</summary>
+    private (TasArchitecture Argmax, long Macs) LogSearchState()
     {
         TasArchitecture argmax = _search.Argmax();
+        long macs = Macs(argmax);
         double expected;
         using (no_grad()) expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities()).item<float>();
         _context.Logger.LogInformation("Search: argmax {Arch} = {Macs:F2} M MACs ({Share:P1} of unpruned), expected {Expected:F2} M, temperature {Tau:F2}",
-            argmax, argmax.Macs(_space.InChannels, _space.Classes, _space.InputSize) / 1e6,
-            (double)argmax.Macs(_space.InChannels, _space.Classes, _space.InputSize) / _unprunedMacs, expected / 1e6, _search.Temperature);
-        return null;
+            argmax, macs / 1e6, (double)macs / _unprunedMacs, expected / 1e6, _search.Temperature);
+        return (argmax, macs);
     }
+
+    /// <summary>MACs of an architecture as built and reported (1x1 projections included).</summary>
+    private long Macs(TasArchitecture architecture) => architecture.Macs(_space.InChannels, _space.Classes, _space.InputSize);
 
     public void CompletePhase(int phase, PhaseEnd end)
     {
@@ -209,13 +216,11 @@ public sealed class TasTask : ITrainingTask
                 TensorArchive.Write(Path.Combine(_context.Run.Root, "base.npta"), ModuleState.Named(_base.Module), new JsonObject { ["arch"] = _context.Config.Model.Arch });
                 break;
             case "search":
-                LogSearchState();
-                TasArchitecture derived = _search.Argmax();
-                double share = (double)derived.Macs(_space.InChannels, _space.Classes, _space.InputSize) / _unprunedMacs;
+                var (derived, macs) = LogSearchState();
                 TasSearchConfig search = _tas.Search;
-                if (Math.Abs(share - search.FlopsTarget) > search.Tolerance * search.FlopsTarget + 1e-9)
+                if (!CostLoss.WithinBand(macs, search.FlopsTarget * _unprunedMacs, search.Tolerance))
                     _context.Logger.LogWarning("Search ended outside the cost band: the derived network has {Share:P1} of the unpruned MACs, target {Target:P0} +- {Tolerance:P0} (longer tas.search.epochs lets it settle)",
-                        share, search.FlopsTarget, search.Tolerance);
+                        (double)macs / _unprunedMacs, search.FlopsTarget, search.Tolerance);
                 AtomicFile.WriteAllText(ArchitecturePath, derived + "\n");
                 break;
         }
@@ -229,7 +234,7 @@ public sealed class TasTask : ITrainingTask
         EvaluationResult test = Evaluate(final, _context.Data.Test);
         metrics.Write(new MetricsRow { Step = totalSteps, Stage = "final", Phase = "test", Loss = test.Loss, Top1 = test.Top1, Top5 = test.Top5, ElapsedSeconds = trainedSeconds });
         TasArchitecture architecture = final.Architecture;
-        long macs = architecture.Macs(_space.InChannels, _space.Classes, _space.InputSize);
+        long macs = Macs(architecture);
         string hash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(final), new JsonObject { ["tasArchitecture"] = architecture.ToString() });
         _context.Logger.LogInformation("TAS {Arch}: {Macs:F2} M MACs ({Fewer:P1} fewer), test top-1 {Top1:F2} % (unpruned {Base})",
             architecture, macs / 1e6, 1 - (double)macs / _unprunedMacs, test.Top1, baseTest is null ? "not trained in this run" : $"{baseTest.Top1:F2} %");

@@ -85,6 +85,8 @@ public sealed class TasSearchTests
         Assert.Equal(Math.Log(2000), CostLoss.Compute(e, argmaxFlops: 1100, target: 1000, tolerance: 0.05).item<double>(), 9);
         Assert.Equal(0.0, CostLoss.Compute(e, argmaxFlops: 1040, target: 1000, tolerance: 0.05).item<double>());
         Assert.Equal(-Math.Log(2000), CostLoss.Compute(e, argmaxFlops: 900, target: 1000, tolerance: 0.05).item<double>(), 9);
+        // The band where the loss is 0 is the one WithinBand reports.
+        Assert.Equal([false, true, true, true, false], new[] { 940.0, 950, 1000, 1050, 1060 }.Select(f => CostLoss.WithinBand(f, 1000, 0.05)).ToArray());
         // Above the band the loss pushes the expected cost down, below it up.
         CostLoss.Compute(e, 1100, 1000, 0.05).backward();
         Assert.True(e.grad!.item<double>() > 0);
