@@ -60,7 +60,7 @@ public static class PredictorCommand
             var measurement = new SubnetMeasurement(data, parse.GetValue(recalibrate), 0, 250, context.Device);
             string path = parse.GetRequiredValue(output).FullName;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            List<AccuracySample> done = CsvTable.Read<AccuracySample>(path);
+            List<AccuracySample> done = CsvTable.ReadForAppend<AccuracySample>(path);
             long seedValue = parse.GetValue(seed);
             for (int i = 0; i < done.Count; i++)
                 if (SubnetConfig.Parse(net.Space, done[i].Arch) != SampleAt(net.Space, seedValue, i))
@@ -68,6 +68,7 @@ public static class PredictorCommand
             using var appender = new CsvAppender<AccuracySample>(path);
             for (int i = done.Count; i < total && !stop.Token.IsCancellationRequested; i++)
             {
+                using var scope = torch.NewDisposeScope(); // one network's tensors, whatever the callee leaves
                 SubnetConfig config = SampleAt(net.Space, seedValue, i);
                 EvaluationResult r = measurement.Measure(net, config, split);
                 var (macs, parameters) = SubnetCost.Of(config);
@@ -86,10 +87,11 @@ public static class PredictorCommand
         var supernet = new Option<FileInfo>("--supernet") { Description = "the supernet the data was measured on (its search space)", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "predictor file to write", Required = true };
         var seed = new Option<long>("--seed") { Description = "split and initialisation seed", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Fit the accuracy predictor; report held-out RMSE and Kendall tau") { data, supernet, output, seed };
+        var threads = CommonOptions.Threads();
+        var command = new Command("train", "Fit the accuracy predictor; report held-out RMSE and Kendall tau") { data, supernet, output, seed, threads };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            using var context = new CommandContext("predictor", "cpu", 2, parse.GetValue(seed));
+            using var context = new CommandContext("predictor", "cpu", parse.GetValue(threads), parse.GetValue(seed));
             string dataPath = parse.GetRequiredValue(data).FullName;
             if (!File.Exists(dataPath)) throw new FileNotFoundException($"--data: '{dataPath}' does not exist");
             var (net, _) = SupernetFile.Read(parse.GetRequiredValue(supernet).FullName);

@@ -146,7 +146,8 @@ public static class SearchCommand
             EvaluationResult val = measurement.Evaluate(net, measurement.Data.Validation);
             EvaluationResult test = measurement.Evaluate(net, measurement.Data.Test);
             double latency;
-            using (var bench = new NetworkBench(best.Config, profile.BatchSize, measurement.Data.Train.Height, new TorchSharp.torch.Device(profile.Device)))
+            // The exported network itself is timed, with its trained weights (the table was built with random ones).
+            using (var bench = new NetworkBench(net, profile.BatchSize, measurement.Data.Train.Height, new TorchSharp.torch.Device(profile.Device)))
                 latency = new LatencyMeter(profile).Measure(bench.Forward).MedianMs;
             row = row with { MeasuredLatencyMs = Math.Round(latency, 4), MeasuredTestTop1 = Math.Round(test.Top1, 4), MeasuredValidationTop1 = Math.Round(val.Top1, 4) };
             provenance["validationTop1"] = row.MeasuredValidationTop1;

@@ -18,9 +18,24 @@ public static class ConfigLoader
         if (!File.Exists(full)) throw new ConfigException($"config: file '{path}' does not exist");
         CheckJson(File.ReadAllText(full), path);
         var builder = new ConfigurationBuilder().AddJsonFile(full, optional: false, reloadOnChange: false);
-        if (environmentPrefix is not null) builder.AddEnvironmentVariables(environmentPrefix);
+        if (environmentPrefix is not null) builder.AddInMemoryCollection(Overrides(environmentPrefix));
         return StrictBinder.Bind<T>(builder.Build());
     }
+
+    /// <summary>
+    /// The environment's overrides (prefix stripped, <c>__</c> as the section separator), without the
+    /// variables that share the prefix but are not config fields: <c>NASPRUNE_DATA</c> (the data folder)
+    /// would otherwise be refused as an unknown field <c>data</c>.
+    /// </summary>
+    private static Dictionary<string, string?> Overrides(string prefix) =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => (Name: (string)e.Key, Value: e.Value as string))
+            .Where(e => e.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && e.Name.Length > prefix.Length
+                        && !NotConfigFields.Contains(e.Name[prefix.Length..], StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(e => e.Name[prefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter), e => e.Value);
+
+    /// <summary>Names after the prefix that belong to other settings.</summary>
+    private static readonly string[] NotConfigFields = [NasPrune.Training.Data.FashionMnist.EnvironmentVariable[EnvironmentPrefix.Length..]];
 
     /// <summary>Binds JSON text (no environment overrides); for tests and embedded configs.</summary>
     public static T LoadFromJson<T>(string json, string source = "config") where T : class, new()

@@ -14,26 +14,49 @@ namespace NasPrune.LatencyTables.Operators;
 public sealed class NetworkBench : IBench
 {
     private readonly StaticOfaNet _net;
+    private readonly bool _ownsNet;
     private readonly Tensor _input;
     private readonly int _resolution;
 
+    /// <summary>A freshly built network of <paramref name="config"/> with realistic random weights (tables and their checks).</summary>
     public NetworkBench(SubnetConfig config, int batch, int imageSize, Device device)
+        : this(NewNetwork(config), ownsNet: true, batch, imageSize, device)
     {
-        _net = new StaticOfaNet(config);
-        // Weights as a real network's (he_fout): libtorch's default init shrinks activations layer by
-        // layer into denormal floats, which the CPU computes ~100x slower than normal ones.
-        OfaInit.Apply(_net);
+    }
+
+    /// <summary>
+    /// A given network, e.g. an exported, trained one (its own weights decide whether any activations
+    /// fall into slow denormals); moved to <paramref name="device"/> and put in eval mode, not disposed.
+    /// </summary>
+    public NetworkBench(StaticOfaNet net, int batch, int imageSize, Device device)
+        : this(net, ownsNet: false, batch, imageSize, device)
+    {
+    }
+
+    private NetworkBench(StaticOfaNet net, bool ownsNet, int batch, int imageSize, Device device)
+    {
+        _net = net;
+        _ownsNet = ownsNet;
         _net.to(device);
         _net.eval();
-        _resolution = config.Resolution;
-        _input = randn(batch, config.Space.InputChannels, imageSize, imageSize, device: device).DetachFromDisposeScope();
+        _resolution = net.Config.Resolution;
+        _input = randn(batch, net.Config.Space.InputChannels, imageSize, imageSize, device: device).DetachFromDisposeScope();
+    }
+
+    private static StaticOfaNet NewNetwork(SubnetConfig config)
+    {
+        var net = new StaticOfaNet(config);
+        // Weights as a real network's (he_fout): libtorch's default init shrinks activations layer by
+        // layer into denormal floats, which the CPU computes ~100x slower than normal ones.
+        OfaInit.Apply(net);
+        return net;
     }
 
     public Tensor Forward() => _net.call(OfaInput.Resize(_input, _resolution));
 
     public void Dispose()
     {
-        _net.Dispose();
+        if (_ownsNet) _net.Dispose();
         _input.Dispose();
     }
 }

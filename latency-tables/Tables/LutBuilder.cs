@@ -37,7 +37,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
         Device device = new(profile.Device);
         var meter = new LatencyMeter(profile);
         string hash = profile.Hash();
-        List<LutRow> rows = CsvTable.Read<LutRow>(path);
+        List<LutRow> rows = CsvTable.ReadForAppend<LutRow>(path);
         if (rows.FirstOrDefault(r => r.ProfileHash != hash) is { } foreign)
             throw new InvalidDataException($"--out: '{path}' holds rows measured with another device profile ({foreign.Profile}); use a new file");
         if (LutMetadata.Read(path) is { } finished && finished.Profile.Hash() == hash && finished.Space.Equals(space))

@@ -55,6 +55,7 @@ public static class BnRecalibration
         if (images == 0) throw new ArgumentException("BN recalibration needs at least one image");
 
         using (no_grad())
+        using (NewDisposeScope()) // the quotients below
         {
             foreach (SafeBatchNorm2d bn in norms)
             {

@@ -152,6 +152,12 @@ public sealed class SubnetConfig : IEquatable<SubnetConfig>
 
     public override bool Equals(object? obj) => Equals(obj as SubnetConfig);
 
+    // Value equality for the operators too: without them, == compares references, and two parses of
+    // the same text would differ.
+    public static bool operator ==(SubnetConfig? a, SubnetConfig? b) => a is null ? b is null : a.Equals(b);
+
+    public static bool operator !=(SubnetConfig? a, SubnetConfig? b) => !(a == b);
+
     public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 
     private static string? Check(OfaSearchSpace space, int resolution, IReadOnlyList<int> depths, IReadOnlyList<int> kernels, IReadOnlyList<double> expands)

@@ -5,7 +5,9 @@ namespace NasPrune.Supernet.Serialization;
 
 /// <summary>
 /// Appends records to a CSV file one row at a time, flushing each, so a killed process keeps every
-/// row it finished (resumable logs and tables). Writes the header when the file is new or empty.
+/// row it finished (resumable logs and tables). Writes the header when the file is new or empty. A row
+/// cut short by a kill during its write is dropped first (<see cref="CsvTable.DropPartialLastRow"/>);
+/// readers that resume from the file use <see cref="CsvTable.ReadForAppend{T}"/>, which does the same.
 /// </summary>
 public sealed class CsvAppender<T> : IDisposable
 {
@@ -14,6 +16,7 @@ public sealed class CsvAppender<T> : IDisposable
 
     public CsvAppender(string path)
     {
+        CsvTable.DropPartialLastRow(path);
         bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
         _csv = new CsvWriter(_writer, CultureInfo.InvariantCulture);

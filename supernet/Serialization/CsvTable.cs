@@ -19,6 +19,34 @@ public static class CsvTable
         return csv.GetRecords<T>().ToList();
     }
 
+    /// <summary>
+    /// The rows of a file that is about to be appended to (<see cref="CsvAppender{T}"/>), after dropping a
+    /// last row cut short by a kill in the middle of its write, which would otherwise read as garbage and
+    /// have the next row glued onto it.
+    /// </summary>
+    public static List<T> ReadForAppend<T>(string path)
+    {
+        DropPartialLastRow(path);
+        return Read<T>(path);
+    }
+
+    /// <summary>Truncates the file after its last line break (every complete row ends with one).</summary>
+    public static void DropPartialLastRow(string path)
+    {
+        if (!File.Exists(path)) return;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        long end = stream.Length;
+        var one = new byte[1];
+        while (end > 0)
+        {
+            stream.Position = end - 1;
+            stream.ReadExactly(one);
+            if (one[0] == (byte)'\n') break;
+            end--;
+        }
+        if (end < stream.Length) stream.SetLength(end);
+    }
+
     public static void Write<T>(string path, IEnumerable<T> rows) =>
         AtomicFile.Write(path, stream =>
         {

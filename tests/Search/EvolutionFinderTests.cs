@@ -98,4 +98,48 @@ public sealed class EvolutionFinderTests
             EvolutionFinder.Search(Space, new TargetScorer(SubnetConfig.Largest(Space)), new SearchConstraints(MaxMacs: 1000), options, seed: 1));
         Assert.Contains("MACs <= 0.001 M", e.Message);
     }
+    [Fact]
+    public void BlocksThatADeeperStageActivatesGetRandomGenesNotTheCheapest()
+    {
+        // The smallest network's skipped blocks hold kernel 3 / expand 3 (normalised); a mutation that
+        // deepens a stage must not simply copy them into the new blocks.
+        SubnetConfig parent = SubnetConfig.Smallest(Space);
+        var sampler = new CandidateSampler(Space, new TargetScorer(parent), new SearchConstraints(), Small, new NasPrune.Supernet.Randomness.SplitMix64(3));
+        int activated = 0, cheapest = 0;
+        for (int n = 0; n < 400; n++)
+        {
+            SubnetConfig child = sampler.Mutate(parent).Config;
+            for (int s = 0; s < Space.StageCount; s++)
+                for (int b = parent.Depths[s]; b < child.Depths[s]; b++)
+                {
+                    activated++;
+                    if (child.Kernel(s, b) == Space.Kernels.Min() && child.Expand(s, b) == Space.ExpandRatios.Min()) cheapest++;
+                }
+        }
+        Assert.True(activated > 50, $"{activated}");
+        // Uniform genes: 1/9 of the new blocks are the cheapest pair; copying the parent's gives nearly all.
+        Assert.InRange((double)cheapest / activated, 0.03, 0.25);
+    }
+
+    [Fact]
+    public void CrossoverTakesABlocksGenesFromAParentInWhichItIsActive()
+    {
+        // a is deep with kernel 7 everywhere, b shallow with kernel 5: every block active only in a must
+        // carry a's kernel 7, never b's normalised skipped-block kernel 3.
+        SubnetConfig a = SubnetConfig.Uniform(Space, 28, Space.Depths.Max(), 7, 6);
+        SubnetConfig b = SubnetConfig.Uniform(Space, 28, Space.Depths.Min(), 5, 4);
+        var sampler = new CandidateSampler(Space, new TargetScorer(a), new SearchConstraints(), Small, new NasPrune.Supernet.Randomness.SplitMix64(4));
+        int onlyInA = 0;
+        for (int n = 0; n < 200; n++)
+        {
+            SubnetConfig child = sampler.Crossover(a, b).Config;
+            for (int s = 0; s < Space.StageCount; s++)
+                for (int j = 0; j < child.Depths[s]; j++)
+                {
+                    if (b.IsActive(s, j)) Assert.Contains(child.Kernel(s, j), new[] { 5, 7 });
+                    else { onlyInA++; Assert.Equal((7, 6.0), (child.Kernel(s, j), child.Expand(s, j))); }
+                }
+        }
+        Assert.True(onlyInA > 100, $"{onlyInA}");
+    }
 }

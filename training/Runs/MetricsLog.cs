@@ -28,6 +28,7 @@ public sealed class MetricsLog : IDisposable
     /// </summary>
     private static void Rewrite(string path, long step)
     {
+        CsvTable.DropPartialLastRow(path);
         string header;
         using (var reader = new StreamReader(path)) header = reader.ReadLine() ?? "";
         List<MetricsRow> rows = Read(path);

@@ -121,5 +121,25 @@ public sealed class ConfigLoaderTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TheDataFolderVariableIsNotTakenForAConfigField()
+    {
+        // NASPRUNE_DATA shares the override prefix; under a test prefix so parallel tests are not disturbed.
+        string path = _temp.File("d.json");
+        File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
+        const string prefix = "NASPRUNE_TEST_DATA_VARIABLE_";
+        try
+        {
+            Environment.SetEnvironmentVariable(prefix + "DATA", "/some/folder");
+            Environment.SetEnvironmentVariable(prefix + "training__epochs", "4");
+            Assert.Equal(4, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "DATA", null);
+            Environment.SetEnvironmentVariable(prefix + "training__epochs", null);
+        }
+    }
+
     public void Dispose() => _temp.Dispose();
 }

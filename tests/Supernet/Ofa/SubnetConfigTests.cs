@@ -29,6 +29,12 @@ public sealed class SubnetConfigTests
         var b = new SubnetConfig(Space, 28, depths, kernels, Enumerable.Repeat(4.0, 20).ToArray());
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        // The operators compare values too (two parses of one text are two objects).
+        Assert.True(a == b);
+        Assert.False(a != b);
+        Assert.True(SubnetConfig.Parse(Space, a.ToString()) == a);
+        Assert.True(a != SubnetConfig.Largest(Space));
+        Assert.True(a != null);
     }
 
     [Fact]
