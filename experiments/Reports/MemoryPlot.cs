@@ -26,10 +26,10 @@ public static class MemoryPlot
         plot.YLabel("resident memory (MB)");
         TrainingCurvesPlot.AddLine(plot, measured.Select(epoch), measured.Select(r => r.RssMb), "at each validation", plot.Axes.Left);
         var limit = plot.Add.HorizontalLine(measured[0].RssMb * 1.1, 1, Colors.Red);
-        limit.Text = "first epoch + 10 %";
-        limit.LabelOppositeAxis = true;
+        limit.LegendText = "first epoch + 10 %"; // in the legend: an axis-edge label is clipped at the figure's edge
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, Math.Max(measured.Max(r => r.RssMb), measured[0].RssMb * 1.1) * 1.25);
         TrainingCurvesPlot.AddPhaseBoundaries(plot, rows.Where(r => r.Phase == "train").ToList(), epoch);
-        plot.Axes.SetLimitsY(0, Math.Max(measured.Max(r => r.RssMb), measured[0].RssMb * 1.1) * 1.15);
         plot.ShowLegend(Alignment.LowerRight);
         string path = Path.Combine(run.Root, FileName);
         plot.SavePng(path, 1000, 420);

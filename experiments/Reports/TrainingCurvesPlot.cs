@@ -40,14 +40,34 @@ public static class TrainingCurvesPlot
         return r => r.Step / stepsPerEpoch;
     }
 
-    /// <summary>A labelled vertical line where the stage (the phase of a multi-phase run) changes.</summary>
+    /// <summary>
+    /// A vertical line where the stage (the phase of a multi-phase run) changes, and each phase's name
+    /// inside the plot at the top, just right of where the phase starts. Names sit on two alternating
+    /// rows, so short phases (2 epochs) do not overlap; on the axis edge they covered the title. Call
+    /// after the axis limits are final (<paramref name="plot"/> is auto-scaled first if they are not set).
+    /// </summary>
     internal static void AddPhaseBoundaries(Plot plot, IReadOnlyList<MetricsRow> train, Func<MetricsRow, double> epoch)
     {
+        var starts = new List<(double Epoch, string Phase)>();
         foreach (var change in train.Zip(train.Skip(1)).Where(p => p.First.Stage != p.Second.Stage))
         {
-            var boundary = plot.Add.VerticalLine(epoch(change.First), 1, Colors.Gray);
-            boundary.Text = change.Second.Stage;
-            boundary.LabelOppositeAxis = true;
+            plot.Add.VerticalLine(epoch(change.First), 1, Colors.Gray);
+            starts.Add((epoch(change.First), change.Second.Stage));
+        }
+        if (starts.Count == 0) return; // one phase: nothing to mark
+        starts.Insert(0, (0, train[0].Stage));
+
+        if (!plot.Axes.Bottom.Range.HasBeenSet) plot.Axes.AutoScale();
+        double top = plot.Axes.GetLimits().Top;
+        for (int i = 0; i < starts.Count; i++)
+        {
+            var name = plot.Add.Text(starts[i].Phase, starts[i].Epoch, top);
+            name.LabelAlignment = Alignment.UpperLeft;
+            name.LabelFontSize = 12;
+            name.LabelFontColor = Colors.DimGray;
+            name.LabelBackgroundColor = Colors.White.WithAlpha(0.8);
+            name.OffsetX = 3;
+            name.OffsetY = 3 + (i % 2) * 17;
         }
     }
 

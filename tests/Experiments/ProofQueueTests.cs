@@ -77,6 +77,26 @@ public sealed class ProofQueueTests : IDisposable
         var configs = jobs.SelectMany(j => System.Text.RegularExpressions.Regex.Matches(j[4], @"experiments/\S+\.json").Select(m => m.Value)).ToList();
         Assert.NotEmpty(configs);
         Assert.All(configs, c => Assert.True(File.Exists(Path.Combine(root, c)), $"{c} is named in proofs.jobs but does not exist"));
+        // Fields are split at '|': a pipe inside a done-test cuts it and the command in two, which only
+        // shows as a syntax error when the job starts. Both must parse as shell.
+        Assert.All(jobs, j =>
+        {
+            Assert.True(ParsesAsShell(j[3]), $"job {j[0]}: done-test does not parse as shell: {j[3]}");
+            Assert.True(ParsesAsShell(j[4]), $"job {j[0]}: command does not parse as shell: {j[4]}");
+        });
+        Assert.False(ParsesAsShell("""[ "$(tail -n +2 x""")); // the check sees such a cut
+    }
+
+    private static bool ParsesAsShell(string text)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-n");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(text);
+        using var p = Process.Start(info)!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
     }
 
     private string Queue(string command, string? jobs = null)
