@@ -43,10 +43,25 @@ public sealed class ConfigLoaderTests : IDisposable
         string configs = Path.Combine(AppContext.BaseDirectory, "configs");
         string[] files = Directory.GetFiles(configs, "*.json");
         Assert.Contains(files, f => f.EndsWith("fmnist-ofa-ps.json", StringComparison.Ordinal));
+        // A config that continues another run names that run's files, which the queue passes through the
+        // environment; here they point at a file that exists (a test-only prefix, so other tests see nothing).
+        const string prefix = "NASPRUNE_TEST_SHIPPED_";
+        string existing = _temp.File("start.npta");
+        File.WriteAllText(existing, "");
+        string[] runFiles = ["progressiveShrinking__startSupernet", "progressiveShrinking__teacher"];
         foreach (string file in files)
         {
-            RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: null);
-            Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
+            bool continues = File.ReadAllText(file).Contains("\"startSupernet\"", StringComparison.Ordinal);
+            try
+            {
+                if (continues) foreach (string field in runFiles) Environment.SetEnvironmentVariable(prefix + field, existing);
+                RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: continues ? prefix : null);
+                Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
+            }
+            finally
+            {
+                foreach (string field in runFiles) Environment.SetEnvironmentVariable(prefix + field, null);
+            }
         }
     }
 
