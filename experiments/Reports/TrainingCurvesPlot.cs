@@ -48,14 +48,11 @@ public static class TrainingCurvesPlot
     /// </summary>
     internal static void AddPhaseBoundaries(Plot plot, IReadOnlyList<MetricsRow> train, Func<MetricsRow, double> epoch)
     {
-        var starts = new List<(double Epoch, string Phase)>();
-        foreach (var change in train.Zip(train.Skip(1)).Where(p => p.First.Stage != p.Second.Stage))
-        {
-            plot.Add.VerticalLine(epoch(change.First), 1, Colors.Gray);
-            starts.Add((epoch(change.First), change.Second.Stage));
-        }
-        if (starts.Count == 0) return; // one phase: nothing to mark
-        starts.Insert(0, (0, train[0].Stage));
+        var boundaries = train.Zip(train.Skip(1)).Where(p => p.First.Stage != p.Second.Stage)
+            .Select(p => (Epoch: epoch(p.First), Phase: p.Second.Stage)).ToList();
+        if (boundaries.Count == 0) return; // one phase: nothing to mark
+        foreach (var boundary in boundaries) plot.Add.VerticalLine(boundary.Epoch, 1, Colors.Gray);
+        var starts = boundaries.Prepend((Epoch: 0.0, Phase: train[0].Stage)).ToList();
 
         if (!plot.Axes.Bottom.Range.HasBeenSet) plot.Axes.AutoScale();
         double top = plot.Axes.GetLimits().Top;

@@ -64,15 +64,7 @@ public sealed class ExportCommandProcessTests : IDisposable
         Assert.Single(text.Trim().Split('\n'));
     }
 
-    private (string Supernet, string Data) Prepare()
-    {
-        string data = _temp.File("data");
-        SyntheticFashionMnist.Write(data, 10_050, 20);
-        string path = _temp.File("supernet.npta");
-        using var net = ExtractionTests.Perturbed(seed: 8);
-        SupernetFile.Write(path, net);
-        return (path, data);
-    }
+    private (string Supernet, string Data) Prepare() => TinySupernetFiles.Write(_temp, seed: 8);
 
     public void Dispose() => _temp.Dispose();
 }

@@ -1,5 +1,4 @@
 using NasPrune.Supernet.Ofa;
-using NasPrune.Supernet.Serialization;
 using NasPrune.Tests.Supernet.Ofa;
 using NasPrune.Tests.TestSupport;
 
@@ -13,10 +12,7 @@ public sealed class PredictorCommandProcessTests : IDisposable
     [Fact]
     public void ARerunContinuesTheSameSampleWithoutRedoingRowsAndAnotherSeedIsRefused()
     {
-        string data = _temp.File("data");
-        SyntheticFashionMnist.Write(data, 10_050, 20);
-        string supernet = _temp.File("supernet.npta");
-        using (var net = ExtractionTests.Perturbed(seed: 9)) SupernetFile.Write(supernet, net);
+        var (supernet, data) = TinySupernetFiles.Write(_temp, seed: 9);
         string csv = _temp.File("predictor/data.csv");
         string[] Args(int count, int seed) =>
             ["predictor", "data", "--supernet", supernet, "--out", csv, "--count", count.ToString(), "--seed", seed.ToString(),

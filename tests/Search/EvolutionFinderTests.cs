@@ -1,6 +1,7 @@
 using NasPrune.Search.Constraints;
 using NasPrune.Search.Evolution;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Randomness;
 
 namespace NasPrune.Tests.Search;
 
@@ -98,13 +99,14 @@ public sealed class EvolutionFinderTests
             EvolutionFinder.Search(Space, new TargetScorer(SubnetConfig.Largest(Space)), new SearchConstraints(MaxMacs: 1000), options, seed: 1));
         Assert.Contains("MACs <= 0.001 M", e.Message);
     }
+
     [Fact]
     public void BlocksThatADeeperStageActivatesGetRandomGenesNotTheCheapest()
     {
         // The smallest network's skipped blocks hold kernel 3 / expand 3 (normalised); a mutation that
         // deepens a stage must not simply copy them into the new blocks.
         SubnetConfig parent = SubnetConfig.Smallest(Space);
-        var sampler = new CandidateSampler(Space, new TargetScorer(parent), new SearchConstraints(), Small, new NasPrune.Supernet.Randomness.SplitMix64(3));
+        var sampler = new CandidateSampler(Space, new TargetScorer(parent), new SearchConstraints(), Small, new SplitMix64(3));
         int activated = 0, cheapest = 0;
         for (int n = 0; n < 400; n++)
         {
@@ -128,7 +130,7 @@ public sealed class EvolutionFinderTests
         // carry a's kernel 7, never b's normalised skipped-block kernel 3.
         SubnetConfig a = SubnetConfig.Uniform(Space, 28, Space.Depths.Max(), 7, 6);
         SubnetConfig b = SubnetConfig.Uniform(Space, 28, Space.Depths.Min(), 5, 4);
-        var sampler = new CandidateSampler(Space, new TargetScorer(a), new SearchConstraints(), Small, new NasPrune.Supernet.Randomness.SplitMix64(4));
+        var sampler = new CandidateSampler(Space, new TargetScorer(a), new SearchConstraints(), Small, new SplitMix64(4));
         int onlyInA = 0;
         for (int n = 0; n < 200; n++)
         {

@@ -52,16 +52,9 @@ public sealed class ConfigLoaderTests : IDisposable
         foreach (string file in files)
         {
             bool continues = File.ReadAllText(file).Contains("\"startSupernet\"", StringComparison.Ordinal);
-            try
-            {
-                if (continues) foreach (string field in runFiles) Environment.SetEnvironmentVariable(prefix + field, existing);
-                RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: continues ? prefix : null);
-                Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
-            }
-            finally
-            {
-                foreach (string field in runFiles) Environment.SetEnvironmentVariable(prefix + field, null);
-            }
+            using var environment = new TemporaryEnvironment(continues ? runFiles.Select(f => (prefix + f, (string?)existing)).ToArray() : []);
+            RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: continues ? prefix : null);
+            Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
         }
     }
 
@@ -123,17 +116,10 @@ public sealed class ConfigLoaderTests : IDisposable
         string path = _temp.File("c.json");
         File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
         const string variable = "NASPRUNE_TEST_OVERRIDE_training__epochs";
-        try
-        {
-            Environment.SetEnvironmentVariable(variable, "7");
-            Assert.Equal(7, ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_").Training.Epochs);
-            Environment.SetEnvironmentVariable(variable, "0");
-            Assert.Contains("training.epochs", Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_")).Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        using var environment = new TemporaryEnvironment((variable, "7"));
+        Assert.Equal(7, ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_").Training.Epochs);
+        environment.Set(variable, "0");
+        Assert.Contains("training.epochs", Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_")).Message);
     }
 
     [Fact]
@@ -143,17 +129,8 @@ public sealed class ConfigLoaderTests : IDisposable
         string path = _temp.File("d.json");
         File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
         const string prefix = "NASPRUNE_TEST_DATA_VARIABLE_";
-        try
-        {
-            Environment.SetEnvironmentVariable(prefix + "DATA", "/some/folder");
-            Environment.SetEnvironmentVariable(prefix + "training__epochs", "4");
-            Assert.Equal(4, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(prefix + "DATA", null);
-            Environment.SetEnvironmentVariable(prefix + "training__epochs", null);
-        }
+        using var environment = new TemporaryEnvironment((prefix + "DATA", "/some/folder"), (prefix + "training__epochs", "4"));
+        Assert.Equal(4, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
     }
 
     public void Dispose() => _temp.Dispose();

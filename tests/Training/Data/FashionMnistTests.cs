@@ -44,19 +44,11 @@ public sealed class FashionMnistTests : IDisposable
     [Fact]
     public void RootComesFromConfigThenEnvironmentThenDebian()
     {
-        string? saved = Environment.GetEnvironmentVariable(FashionMnist.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(FashionMnist.EnvironmentVariable, "/from/env");
-            Assert.Equal("/from/config", FashionMnist.ResolveRoot("/from/config"));
-            Assert.Equal("/from/env", FashionMnist.ResolveRoot(null));
-            Environment.SetEnvironmentVariable(FashionMnist.EnvironmentVariable, null);
-            Assert.Equal(FashionMnist.DebianRoot, FashionMnist.ResolveRoot(""));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(FashionMnist.EnvironmentVariable, saved);
-        }
+        using var environment = new TemporaryEnvironment((FashionMnist.EnvironmentVariable, "/from/env"));
+        Assert.Equal("/from/config", FashionMnist.ResolveRoot("/from/config"));
+        Assert.Equal("/from/env", FashionMnist.ResolveRoot(null));
+        environment.Set(FashionMnist.EnvironmentVariable, null);
+        Assert.Equal(FashionMnist.DebianRoot, FashionMnist.ResolveRoot(""));
     }
 
     [Fact]
