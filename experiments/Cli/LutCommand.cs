@@ -16,7 +16,7 @@ namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// <c>nasprune lut build --device FILE --space NAME --out FILE.csv</c> (resumable) and
-/// <c>nasprune lut check --device FILE --lut FILE.csv [--out DIR]</c> (accuracy report with a PNG).
+/// <c>nasprune lut check --device FILE --lut FILE.csv [--supernet FILE] [--out DIR]</c> (accuracy report with a PNG).
 /// </summary>
 public static class LutCommand
 {
@@ -55,9 +55,9 @@ public static class LutCommand
                 context.Logger.LogInformation("Stopped; rerun the same command to resume {Path}", path);
                 return 0;
             }
-            context.Logger.LogInformation("Latency table {Path}: {Count} operators on {Device}, per-network constants {Constants}",
-                path, table.Count, profile.Name,
-                string.Join(", ", table.Metadata.ConstantsMs.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"r{kv.Key} {kv.Value:F4} ms"))));
+            context.Logger.LogInformation("Latency table {Path}: {Count} operators on {Device}, operator scale {Scale:F3}, per-network constants {Constants}",
+                path, table.Count, profile.Name, table.Metadata.Calibration.OperatorScale,
+                string.Join(", ", table.Metadata.Calibration.ConstantsMs.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"r{kv.Key} {kv.Value:F4} ms"))));
             return 0;
         }));
         return command;
@@ -69,7 +69,8 @@ public static class LutCommand
         var lut = new Option<FileInfo>("--lut") { Description = "latency table (CSV)", Required = true };
         var networks = new Option<int>("--networks") { Description = "random sub-networks to measure", DefaultValueFactory = _ => LatencyCheck.DefaultNetworks };
         var output = new Option<DirectoryInfo?>("--out") { Description = "report folder (default: beside the table)" };
-        var command = new Command("check", "Measure random sub-networks end to end and compare with the table's predictions") { device, lut, networks, output };
+        var supernet = new Option<FileInfo?>("--supernet") { Description = "extract the networks from this trained supernet (default: fresh random weights)" };
+        var command = new Command("check", "Measure random sub-networks end to end and compare with the table's predictions") { device, lut, networks, output, supernet };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             DeviceProfile profile = LoadDevice(parse.GetRequiredValue(device).FullName);
@@ -79,18 +80,22 @@ public static class LutCommand
                 throw new ArgumentException($"--device: '{profile.Name}' is not the profile the table was measured with ('{table.Metadata.Profile.Name}')");
             int count = parse.GetValue(networks);
             if (count < 2) throw new ArgumentException($"--networks: needs at least 2, got {count}");
+            using OfaSupernet? weights = parse.GetValue(supernet) is { } file ? SupernetFile.Read(file.FullName).Supernet : null;
+            if (weights is not null && !table.Covers(weights.Space))
+                throw new ArgumentException($"--supernet: its search space ({weights.Space.Name}, width {weights.Space.WidthMultiplier}) is not the one the table was built for ({table.Metadata.Space.Name}, width {table.Metadata.Space.WidthMultiplier})");
             using var context = new CommandContext("lut", profile.Device, profile.Threads);
             string folder = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(lutPath, null) + "-check";
             Directory.CreateDirectory(folder);
             var progress = new SynchronousProgress<int>(done => { if (done % 10 == 0) context.Logger.LogInformation("Measured {Done}/{Total} networks", done, count); });
-            IReadOnlyList<LatencyCheckRow> rows = LatencyCheck.Run(table, count, progress: progress);
-            LatencyCheckSummary summary = LatencyCheckSummary.Of(rows);
+            IReadOnlyList<LatencyCheckRow> rows = LatencyCheck.Run(table, count, progress: progress,
+                network: weights is null ? null : config => SubnetExtractor.Extract(weights, config));
+            LatencyCheckSummary summary = LatencyCheckSummary.Of(rows) with { Weights = parse.GetValue(supernet)?.FullName ?? LatencyCheckSummary.RandomWeights };
             CsvTable.Write(Path.Combine(folder, "networks.csv"), rows);
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, RunConfigJson.Options));
             ScatterReport.Write(Path.Combine(folder, "predicted-vs-measured.png"),
                 string.Create(CultureInfo.InvariantCulture, $"{profile.Name}: LUT prediction, MAPE {summary.MapePercent:F2} %, {100 * summary.ShareWithin10Percent:F0} % within +-10 %"),
                 "measured latency (ms)", "predicted latency (ms)",
-                [new ScatterSeries($"{rows.Count} random sub-networks", rows.Select(r => r.MeasuredMs).ToList(), rows.Select(r => r.PredictedMs).ToList())],
+                [new ScatterSeries($"{rows.Count} random sub-networks ({(weights is null ? "random weights" : "extracted from the supernet")})", rows.Select(r => r.MeasuredMs).ToList(), rows.Select(r => r.PredictedMs).ToList())],
                 identityLine: true);
             context.Logger.LogInformation(
                 "LUT check on {Device} ({Networks} networks): MAPE {Mape:F2} %, within +-10 %: {Within:P1}, worst {Worst:F1} %, Spearman {Rho:F3}, Kendall {Tau:F3}; report in {Folder}",

@@ -2,6 +2,7 @@ using NasPrune.LatencyTables.Measurement;
 using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Randomness;
 using static TorchSharp.torch;
 
@@ -9,7 +10,9 @@ namespace NasPrune.LatencyTables.Checks;
 
 /// <summary>
 /// Checks a latency table against reality: samples sub-networks (fixed seed), measures each end to
-/// end on the table's device with the table's profile, and compares with the prediction.
+/// end on the table's device with the table's profile, and compares with the prediction. The networks
+/// get fresh random weights, or, given <c>network</c>, whatever it builds: the design note's check
+/// extracts them from the trained supernet, the weights that will be deployed.
 /// </summary>
 public static class LatencyCheck
 {
@@ -19,7 +22,7 @@ public static class LatencyCheck
     public const int GroupSize = 20;
 
     public static IReadOnlyList<LatencyCheckRow> Run(LatencyTable table, int networks = DefaultNetworks, ulong seed = 0xC4EC,
-        IProgress<int>? progress = null, CancellationToken cancellation = default)
+        IProgress<int>? progress = null, CancellationToken cancellation = default, Func<SubnetConfig, StaticOfaNet>? network = null)
     {
         var profile = table.Metadata.Profile;
         var meter = new LatencyMeter(profile);
@@ -30,7 +33,9 @@ public static class LatencyCheck
         foreach (SubnetConfig[] group in configs.Chunk(GroupSize))
         {
             if (cancellation.IsCancellationRequested) break;
-            IReadOnlyList<LatencySample> measured = meter.MeasureInterleaved(group, c => new NetworkBench(c, profile.BatchSize, table.Metadata.ImageSize, device));
+            IReadOnlyList<LatencySample> measured = meter.MeasureInterleaved(group, c => network is null
+                ? new NetworkBench(c, profile.BatchSize, table.Metadata.ImageSize, device)
+                : NetworkBench.Owning(network(c), profile.BatchSize, table.Metadata.ImageSize, device));
             for (int i = 0; i < group.Length; i++)
             {
                 double predicted = table.PredictMs(group[i]);

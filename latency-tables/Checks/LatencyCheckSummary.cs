@@ -6,6 +6,11 @@ namespace NasPrune.LatencyTables.Checks;
 public sealed record LatencyCheckSummary(int Networks, double MapePercent, double ShareWithin10Percent, double WorstErrorPercent,
     double Spearman, double KendallTau)
 {
+    public const string RandomWeights = "random";
+
+    /// <summary>Where the measured networks' weights came from: <see cref="RandomWeights"/> or the supernet file they were extracted from.</summary>
+    public string Weights { get; init; } = RandomWeights;
+
     public static LatencyCheckSummary Of(IReadOnlyList<LatencyCheckRow> rows)
     {
         double[] predicted = rows.Select(r => r.PredictedMs).ToArray();

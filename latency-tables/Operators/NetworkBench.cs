@@ -33,6 +33,9 @@ public sealed class NetworkBench : IBench
     {
     }
 
+    /// <summary>A given network that the bench disposes with itself (e.g. one extracted for this bench alone).</summary>
+    public static NetworkBench Owning(StaticOfaNet net, int batch, int imageSize, Device device) => new(net, ownsNet: true, batch, imageSize, device);
+
     private NetworkBench(StaticOfaNet net, bool ownsNet, int batch, int imageSize, Device device)
     {
         _net = net;

@@ -6,7 +6,8 @@ namespace NasPrune.LatencyTables.Tables;
 
 /// <summary>
 /// A finished latency lookup table: operator medians by key plus the fitted per-network constants.
-/// Predicted latency of a sub-network = the sum of its operators' medians + the constant of its resolution.
+/// Predicted latency of a sub-network = the table's operator scale x the sum of its operators' medians
+/// + the constant of its resolution (<see cref="LutCalibration"/>).
 /// </summary>
 public sealed class LatencyTable
 {
@@ -42,7 +43,7 @@ public sealed class LatencyTable
     /// <summary>Sum of the operators' medians, without the constant.</summary>
     public double OperatorSumMs(SubnetConfig config) => LatencyOperators.Of(config).Sum(Median);
 
-    public double PredictMs(SubnetConfig config) => OperatorSumMs(config) + Metadata.ConstantMs(config.Resolution);
+    public double PredictMs(SubnetConfig config) => Metadata.Calibration.PredictMs(OperatorSumMs(config), config.Resolution);
 
     /// <summary>True when the table was built for this space (same definition).</summary>
     public bool Covers(OfaSearchSpace space) => Metadata.Space.Equals(space);

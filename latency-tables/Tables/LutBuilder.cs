@@ -14,17 +14,19 @@ public sealed record LutProgress(int Done, int Total, string Key, double MedianM
 /// <summary>
 /// Builds a latency table for (space, device profile): measures every operator any sub-network can
 /// contain as a standalone module (<see cref="OperatorBench"/>) and appends one row per operator, so
-/// a stopped build resumes where it was; then fits the per-network constants (input resize, pooling,
-/// dispatch), one per input resolution, each the mean residual of measured whole networks of that
-/// resolution against their operator sums (the least-squares fit of a constant), and writes the
-/// metadata, which marks the table finished. One constant per resolution, not one for all: the input
-/// resize runs only at resolutions other than the data's, and on a 2-core EPYC one shared constant left
-/// a resolution-dependent bias (MAPE 6.6 %; per resolution 2.6-3.1 % on the same 30 networks).
+/// a stopped build resumes where it was; then measures random whole networks of every resolution and fits
+/// the table's calibration on them (<see cref="LutCalibration"/>: a scale of the operator sum and a constant
+/// per resolution), and writes the metadata, which marks the table finished. One constant per resolution,
+/// not one for all: the input resize runs only at resolutions other than the data's, and on a 2-core EPYC
+/// one shared constant left a resolution-dependent bias (MAPE 6.6 %; per resolution 2.6-3.1 % on the same 30 networks).
 /// </summary>
 public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int imageSize = 28)
 {
-    /// <summary>Random whole networks measured per resolution for its constant.</summary>
-    public const int FitNetworksPerResolution = 5;
+    /// <summary>
+    /// Random whole networks measured per resolution for the calibration. 5 left the constants noisy
+    /// (r20 2.10, r24 1.54, r28 1.24, r32 1.69 ms, not ordered like the resize work) and no spread of sizes to fit a scale on.
+    /// </summary>
+    public const int FitNetworksPerResolution = 10;
 
     private const ulong FitSeed = 0xF17;
 
@@ -63,23 +65,21 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
             }
         }
 
-        var partial = new LatencyTable(rows, new LutMetadata(space, profile, new Dictionary<int, double>(), 0, imageSize));
-        IReadOnlyDictionary<int, double> constants = FitConstants(partial, meter, device);
-        var metadata = new LutMetadata(space, profile, constants, FitNetworksPerResolution * space.Resolutions.Count, imageSize);
+        var partial = new LatencyTable(rows, new LutMetadata(space, profile, LutCalibration.Unscaled(new Dictionary<int, double>()), 0, imageSize));
+        LutCalibration calibration = Calibrate(partial, meter, device);
+        var metadata = new LutMetadata(space, profile, calibration, FitNetworksPerResolution * space.Resolutions.Count, imageSize);
         metadata.Write(path);
         return new LatencyTable(rows, metadata);
     }
 
-    private IReadOnlyDictionary<int, double> FitConstants(LatencyTable table, LatencyMeter meter, Device device)
+    private LutCalibration Calibrate(LatencyTable table, LatencyMeter meter, Device device)
     {
         var random = new SplitMix64(FitSeed);
         var configs = space.Resolutions
             .SelectMany(r => Enumerable.Range(0, FitNetworksPerResolution).Select(_ => SubnetSampler.Sample(space, random).WithResolution(r)))
             .ToList();
         IReadOnlyList<LatencySample> measured = meter.MeasureInterleaved(configs, c => new NetworkBench(c, profile.BatchSize, imageSize, device));
-        return configs.Select((c, i) => (c.Resolution, Residual: measured[i].MedianMs - table.OperatorSumMs(c)))
-            .GroupBy(x => x.Resolution)
-            .ToDictionary(g => g.Key, g => g.Average(x => x.Residual));
+        return LutCalibration.Fit(configs.Select((c, i) => new CalibrationPoint(c.Resolution, table.OperatorSumMs(c), measured[i].MedianMs)).ToList());
     }
 
     private LutRow Row(LatencyOperator op, LatencySample sample, string hash) => new()

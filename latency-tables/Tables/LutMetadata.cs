@@ -8,33 +8,31 @@ using NasPrune.Supernet.Serialization;
 namespace NasPrune.LatencyTables.Tables;
 
 /// <summary>
-/// What a latency table was built for (its search space and device profile) and the per-network
-/// constants fitted on measured whole networks, one per input resolution (the input resize, absent at
-/// the data's own size, is most of what differs); stored beside the CSV as <c>{table}.meta.json</c>.
+/// What a latency table was built for (its search space and device profile) and its calibration on
+/// measured whole networks (<see cref="LutCalibration"/>: a scale of the operator sum and a constant per
+/// input resolution); stored beside the CSV as <c>{table}.meta.json</c>.
 /// </summary>
-public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, IReadOnlyDictionary<int, double> ConstantsMs, int FitNetworks, int ImageSize)
+public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, LutCalibration Calibration, int FitNetworks, int ImageSize)
 {
-    private const string Format = "nasprune-lut/2";
-    /// <summary>Tables of the first format have one constant for every resolution; they still read.</summary>
+    private const string Format = "nasprune-lut/3";
+    /// <summary>Tables of the second format have a constant per resolution and no scale (1); they still read.</summary>
+    private const string FormatUnscaled = "nasprune-lut/2";
+    /// <summary>Tables of the first format have one constant for every resolution and no scale; they still read.</summary>
     private const string FormatOneConstant = "nasprune-lut/1";
-
-    /// <summary>The constant of one input resolution.</summary>
-    public double ConstantMs(int resolution) =>
-        ConstantsMs.TryGetValue(resolution, out double ms) ? ms
-            : throw new KeyNotFoundException($"latency table has no constant for resolution {resolution} (built for another space?)");
 
     public static string PathFor(string table) => table + ".meta.json";
 
     public void Write(string table)
     {
         var constants = new JsonObject();
-        foreach (var (resolution, ms) in ConstantsMs.OrderBy(kv => kv.Key)) constants[resolution.ToString(CultureInfo.InvariantCulture)] = ms;
+        foreach (var (resolution, ms) in Calibration.ConstantsMs.OrderBy(kv => kv.Key)) constants[resolution.ToString(CultureInfo.InvariantCulture)] = ms;
         var json = new JsonObject
         {
             ["format"] = Format,
             ["space"] = JsonNode.Parse(Space.ToJson()),
             ["profile"] = JsonSerializer.SerializeToNode(Profile, OfaSearchSpace.JsonOptions),
             ["profileHash"] = Profile.Hash(),
+            ["operatorScale"] = Calibration.OperatorScale,
             ["constantsMs"] = constants,
             ["fitNetworks"] = FitNetworks,
             ["imageSize"] = ImageSize,
@@ -49,13 +47,14 @@ public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, IR
         if (!File.Exists(path)) return null;
         JsonObject json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty");
         string? format = json["format"]?.GetValue<string>();
-        if (format != Format && format != FormatOneConstant)
-            throw new InvalidDataException($"{path}: not a latency-table metadata file ('{Format}' or '{FormatOneConstant}')");
+        if (format != Format && format != FormatUnscaled && format != FormatOneConstant)
+            throw new InvalidDataException($"{path}: not a latency-table metadata file ('{Format}', '{FormatUnscaled}' or '{FormatOneConstant}')");
         OfaSearchSpace space = OfaSearchSpace.FromJson(json["space"]!.ToJsonString(), $"{path} (space)");
         DeviceProfile profile = json["profile"].Deserialize<DeviceProfile>(OfaSearchSpace.JsonOptions) ?? throw new InvalidDataException($"{path}: no profile");
         IReadOnlyDictionary<int, double> constants = format == FormatOneConstant
             ? space.Resolutions.ToDictionary(r => r, _ => json["constantMs"]!.GetValue<double>())
             : json["constantsMs"]!.AsObject().ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => kv.Value!.GetValue<double>());
-        return new LutMetadata(space, profile, constants, json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>());
+        double scale = format == Format ? json["operatorScale"]!.GetValue<double>() : 1.0;
+        return new LutMetadata(space, profile, new LutCalibration(scale, constants), json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>());
     }
 }

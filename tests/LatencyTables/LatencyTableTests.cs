@@ -4,6 +4,8 @@ using NasPrune.LatencyTables.Tables;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Experiments.Cli;
+using NasPrune.LatencyTables.Checks;
+using NasPrune.Tests.Supernet.Ofa;
 using NasPrune.Tests.TestSupport;
 
 namespace NasPrune.Tests.LatencyTables;
@@ -18,19 +20,19 @@ public sealed class LatencyTableTests : IDisposable
     private static readonly DeviceProfile Profile = new() { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 4, Rounds = 2 };
 
     [Fact]
-    public void PredictedLatencyIsTheSumOfItsOperatorsPlusTheConstantOfItsResolution()
+    public void PredictedLatencyIsTheScaledSumOfItsOperatorsPlusTheConstantOfItsResolution()
     {
         OfaSearchSpace space = OfaSearchSpace.Default(0.5);
         var random = new Random(3);
         var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = random.NextDouble(), ProfileHash = Profile.Hash() }).ToList();
         var medians = rows.ToDictionary(r => r.Key, r => r.MedianMs);
         var constants = space.Resolutions.ToDictionary(r => r, r => r / 100.0); // 0.20 ms at r20 ... 0.32 ms at r32
-        var table = new LatencyTable(rows, new LutMetadata(space, Profile, constants, 20, 28));
+        var table = new LatencyTable(rows, new LutMetadata(space, Profile, new LutCalibration(1.5, constants), 20, 28));
         var resolutions = new HashSet<int>();
         for (int i = 0; i < 50; i++)
         {
             SubnetConfig config = SubnetSampler.Sample(space, (ulong)i);
-            double expected = LatencyOperators.Of(config).Sum(o => medians[o.Key]) + config.Resolution / 100.0;
+            double expected = 1.5 * LatencyOperators.Of(config).Sum(o => medians[o.Key]) + config.Resolution / 100.0;
             Assert.Equal(expected, table.PredictMs(config), 9);
             resolutions.Add(config.Resolution);
         }
@@ -63,7 +65,9 @@ public sealed class LatencyTableTests : IDisposable
         Assert.All(rows, r => Assert.True(r.MedianMs > 0 && r.P10Ms <= r.MedianMs && r.MedianMs <= r.P90Ms, r.Key));
 
         LatencyTable reread = LatencyTable.Read(path);
-        Assert.Equal(Small.Resolutions.Order(), reread.Metadata.ConstantsMs.Keys.Order()); // one constant per resolution
+        Assert.Equal(Small.Resolutions.Order(), reread.Metadata.Calibration.ConstantsMs.Keys.Order()); // one constant per resolution
+        Assert.True(reread.Metadata.Calibration.OperatorScale > 0);
+        Assert.Equal(table.Metadata.Calibration.OperatorScale, reread.Metadata.Calibration.OperatorScale);
         Assert.Equal(LutBuilder.FitNetworksPerResolution * Small.Resolutions.Count, reread.Metadata.FitNetworks);
         foreach (int resolution in Small.Resolutions)
         {
@@ -77,12 +81,78 @@ public sealed class LatencyTableTests : IDisposable
     }
 
     [Fact]
+    public void TheCalibrationRecoversTheScaleAndTheConstantOfEachResolution()
+    {
+        var random = new Random(5);
+        var constants = new Dictionary<int, double> { [20] = 0.7, [24] = 0.3, [28] = -0.1 };
+        var points = constants.Keys.SelectMany(r => Enumerable.Range(0, 6).Select(_ => 2 + 3 * random.NextDouble()))
+            .Select((sum, i) => (sum, r: constants.Keys.ElementAt(i / 6)))
+            .Select(p => new CalibrationPoint(p.r, p.sum, 1.4 * p.sum + constants[p.r])).ToList();
+        LutCalibration fit = LutCalibration.Fit(points);
+        Assert.Equal(1.4, fit.OperatorScale, 9);
+        foreach (var (r, c) in constants) Assert.Equal(c, fit.ConstantsMs[r], 9);
+        Assert.Equal(1.4 * 3 + 0.3, fit.PredictMs(3, 24), 9);
+        Assert.Contains("no constant for resolution 32", Assert.Throws<KeyNotFoundException>(() => fit.PredictMs(3, 32)).Message);
+    }
+
+    [Fact]
+    public void WithoutASpreadOfSizesOrWithANonsenseSlopeTheScaleStaysOne()
+    {
+        // Every network of a resolution has the same operator sum: no slope to fit; constants are the mean residuals.
+        LutCalibration flat = LutCalibration.Fit([new(20, 3, 5), new(20, 3, 6), new(24, 4, 5)]);
+        Assert.Equal(1.0, flat.OperatorScale);
+        Assert.Equal(2.5, flat.ConstantsMs[20], 9);
+        Assert.Equal(1.0, flat.ConstantsMs[24], 9);
+        // Bigger networks measured faster (noise): a negative scale would rank networks backwards.
+        LutCalibration backwards = LutCalibration.Fit([new(20, 2, 6), new(20, 4, 5)]);
+        Assert.Equal(1.0, backwards.OperatorScale);
+        Assert.Equal(2.5, backwards.ConstantsMs[20], 9);
+        Assert.Throws<ArgumentException>(() => LutCalibration.Fit([]));
+    }
+
+    [Fact]
+    public void TheCheckTimesTheNetworksItIsGivenInsteadOfRandomOnes()
+    {
+        OfaSearchSpace space = TinySpace.Space;
+        var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        var table = new LatencyTable(rows, new LutMetadata(space, Profile, LutCalibration.Unscaled(space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28));
+        using var supernet = ExtractionTests.Perturbed(4);
+        var built = new List<SubnetConfig>();
+        var checkedRows = LatencyCheck.Run(table, networks: 3, network: config =>
+        {
+            built.Add(config);
+            return SubnetExtractor.Extract(supernet, config);
+        });
+        Assert.Equal(3, checkedRows.Count);
+        Assert.Equal(3 * Profile.Rounds, built.Count); // each network is built once per measuring round
+        Assert.Equal(checkedRows.Select(r => r.Arch), built.Take(3).Select(c => c.ToString()));
+        Assert.All(checkedRows, r => Assert.True(r.MeasuredMs > 0));
+    }
+
+    [Fact]
+    public void TablesOfEarlierFormatsReadWithoutAScale()
+    {
+        string path = _temp.File("unscaled.csv");
+        var rows = LatencyOperators.All(Small).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        CsvTable.Write(path, rows);
+        new LutMetadata(Small, Profile, new LutCalibration(2.0, Small.Resolutions.ToDictionary(r => r, r => r / 100.0)), 10, 28).Write(path);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(LutMetadata.PathFor(path)))!.AsObject();
+        json["format"] = "nasprune-lut/2";
+        json.Remove("operatorScale");
+        File.WriteAllText(LutMetadata.PathFor(path), json.ToJsonString());
+        LatencyTable table = LatencyTable.Read(path);
+        Assert.Equal(1.0, table.Metadata.Calibration.OperatorScale);
+        SubnetConfig config = SubnetSampler.Sample(Small, 4);
+        Assert.Equal(LatencyOperators.Of(config).Count * 0.01 + config.Resolution / 100.0, table.PredictMs(config), 9);
+    }
+
+    [Fact]
     public void ATableOfTheFirstFormatReadsWithItsOneConstantForEveryResolution()
     {
         string path = _temp.File("old.csv");
         var rows = LatencyOperators.All(Small).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
         CsvTable.Write(path, rows);
-        new LutMetadata(Small, Profile, Small.Resolutions.ToDictionary(r => r, _ => 0.5), 10, 28).Write(path);
+        new LutMetadata(Small, Profile, LutCalibration.Unscaled(Small.Resolutions.ToDictionary(r => r, _ => 0.5)), 10, 28).Write(path);
         // Rewrite it as a first-format file: one "constantMs" instead of "constantsMs".
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(LutMetadata.PathFor(path)))!.AsObject();
         json["format"] = "nasprune-lut/1";
