@@ -14,7 +14,9 @@ public sealed record SearchRow
     public long Macs { get; init; }
     public long Params { get; init; }
     public string Exported { get; init; } = "";
+    /// <summary>At the table's speed unit (see SpeedReference), comparable with the prediction; <see cref="MeasuredRawLatencyMs"/> is as timed.</summary>
     public double? MeasuredLatencyMs { get; init; }
+    public double? MeasuredRawLatencyMs { get; init; }
     public double? MeasuredTestTop1 { get; init; }
     public double? MeasuredValidationTop1 { get; init; }
 }

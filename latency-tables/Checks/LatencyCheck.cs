@@ -25,8 +25,10 @@ public static class LatencyCheck
         IProgress<int>? progress = null, CancellationToken cancellation = default, Func<SubnetConfig, StaticOfaNet>? network = null)
     {
         var profile = table.Metadata.Profile;
-        var meter = new LatencyMeter(profile);
         var device = new Device(profile.Device);
+        // Timed at the table's speed unit when it has one (see SpeedReference), as timed otherwise.
+        using SpeedReference? reference = table.Metadata.Speed?.Start(table.Metadata.Space, profile, table.Metadata.ImageSize);
+        var meter = new LatencyMeter(profile, reference);
         var random = new SplitMix64(seed);
         var configs = Enumerable.Range(0, networks).Select(_ => SubnetSampler.Sample(table.Metadata.Space, random)).ToList();
         var rows = new List<LatencyCheckRow>();
@@ -45,6 +47,7 @@ public static class LatencyCheck
                     Macs = SubnetCost.Of(group[i]).Macs,
                     PredictedMs = Math.Round(predicted, 4),
                     MeasuredMs = Math.Round(measured[i].MedianMs, 4),
+                    RawMs = Math.Round(measured[i].RawMedianMs, 4),
                     ErrorPercent = Math.Round(100 * (predicted - measured[i].MedianMs) / measured[i].MedianMs, 3),
                 });
             }

@@ -1,8 +1,13 @@
 namespace NasPrune.LatencyTables.Measurement;
 
-/// <summary>Wall-clock latency of repeated runs in milliseconds: median and 10th / 90th percentiles.</summary>
+/// <summary>
+/// Wall-clock latency of repeated runs in milliseconds: median and 10th / 90th percentiles, at the unit of
+/// the meter's speed reference when it has one; <see cref="RawMedianMs"/> is the median as timed, unscaled.
+/// </summary>
 public sealed record LatencySample(double MedianMs, double P10Ms, double P90Ms, int Repeats)
 {
+    public double RawMedianMs { get; init; } = MedianMs;
+
     public static LatencySample FromSeconds(IReadOnlyList<double> seconds)
     {
         double[] ms = seconds.Select(s => s * 1e3).Order().ToArray();

@@ -37,13 +37,20 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
     public LatencyTable? Build(string path, IProgress<LutProgress>? progress = null, CancellationToken cancellation = default)
     {
         Device device = new(profile.Device);
-        var meter = new LatencyMeter(profile);
         string hash = profile.Hash();
         List<LutRow> rows = CsvTable.ReadForAppend<LutRow>(path);
         if (rows.FirstOrDefault(r => r.ProfileHash != hash) is { } foreign)
             throw new InvalidDataException($"--out: '{path}' holds rows measured with another device profile ({foreign.Profile}); use a new file");
         if (LutMetadata.Read(path) is { } finished && finished.Profile.Hash() == hash && finished.Space.Equals(space))
             return new LatencyTable(rows, finished);
+        if (rows.Count > 0 && rows[0].ReferenceMs is null)
+            throw new InvalidDataException($"--out: '{path}' holds rows measured without a speed reference (an earlier NasPrune); use a new file");
+
+        // The unit is fixed when the build starts and kept by every resumed run (it is on every row).
+        string referenceArch = TableSpeed.ReferenceOf(space).ToString();
+        using SpeedReference reference = SpeedReference.Start(new NetworkBench(TableSpeed.ReferenceOf(space), profile.BatchSize, imageSize, device),
+            referenceArch, profile.Warmup, rows.Count > 0 ? rows[0].ReferenceMs : null);
+        var meter = new LatencyMeter(profile, reference);
 
         IReadOnlyList<LatencyOperator> all = LatencyOperators.All(space);
         var done = rows.Select(r => r.Key).ToHashSet();
@@ -57,7 +64,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
                 IReadOnlyList<LatencySample> samples = meter.MeasureInterleaved(group, op => new OperatorBench(space, op, profile.BatchSize, device));
                 for (int i = 0; i < group.Length; i++)
                 {
-                    LutRow row = Row(group[i], samples[i], hash);
+                    LutRow row = Row(group[i], samples[i], hash, reference.UnitMs);
                     appender.Write(row);
                     rows.Add(row);
                     progress?.Report(new LutProgress(rows.Count, all.Count, group[i].Key, samples[i].MedianMs));
@@ -67,7 +74,8 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
 
         var partial = new LatencyTable(rows, new LutMetadata(space, profile, LutCalibration.Unscaled(new Dictionary<int, double>()), 0, imageSize));
         LutCalibration calibration = Calibrate(partial, meter, device);
-        var metadata = new LutMetadata(space, profile, calibration, FitNetworksPerResolution * space.Resolutions.Count, imageSize);
+        var metadata = new LutMetadata(space, profile, calibration, FitNetworksPerResolution * space.Resolutions.Count, imageSize,
+            new TableSpeed(referenceArch, reference.UnitMs));
         metadata.Write(path);
         return new LatencyTable(rows, metadata);
     }
@@ -82,7 +90,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
         return LutCalibration.Fit(configs.Select((c, i) => new CalibrationPoint(c.Resolution, table.OperatorSumMs(c), measured[i].MedianMs)).ToList());
     }
 
-    private LutRow Row(LatencyOperator op, LatencySample sample, string hash) => new()
+    private LutRow Row(LatencyOperator op, LatencySample sample, string hash, double referenceMs) => new()
     {
         Key = op.Key,
         Kind = op.Kind.ToString(),
@@ -95,6 +103,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
         P10Ms = Math.Round(sample.P10Ms, 5),
         P90Ms = Math.Round(sample.P90Ms, 5),
         Repeats = sample.Repeats,
+        ReferenceMs = referenceMs,
         Profile = profile.Name,
         ProfileHash = hash,
     };

@@ -12,7 +12,8 @@ namespace NasPrune.LatencyTables.Tables;
 /// measured whole networks (<see cref="LutCalibration"/>: a scale of the operator sum and a constant per
 /// input resolution); stored beside the CSV as <c>{table}.meta.json</c>.
 /// </summary>
-public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, LutCalibration Calibration, int FitNetworks, int ImageSize)
+public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, LutCalibration Calibration, int FitNetworks, int ImageSize,
+    TableSpeed? Speed = null)
 {
     private const string Format = "nasprune-lut/3";
     /// <summary>Tables of the second format have a constant per resolution and no scale (1); they still read.</summary>
@@ -37,6 +38,11 @@ public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, Lu
             ["fitNetworks"] = FitNetworks,
             ["imageSize"] = ImageSize,
         };
+        if (Speed is not null)
+        {
+            json["speedReference"] = Speed.Reference;
+            json["speedReferenceMs"] = Speed.UnitMs;
+        }
         AtomicFile.WriteAllText(PathFor(table), json.ToJsonString(OfaSearchSpace.JsonOptions));
     }
 
@@ -55,6 +61,23 @@ public sealed record LutMetadata(OfaSearchSpace Space, DeviceProfile Profile, Lu
             ? space.Resolutions.ToDictionary(r => r, _ => json["constantMs"]!.GetValue<double>())
             : json["constantsMs"]!.AsObject().ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => kv.Value!.GetValue<double>());
         double scale = format == Format ? json["operatorScale"]!.GetValue<double>() : 1.0;
-        return new LutMetadata(space, profile, new LutCalibration(scale, constants), json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>());
+        TableSpeed? speed = json["speedReference"] is { } reference ? new TableSpeed(reference.GetValue<string>(), json["speedReferenceMs"]!.GetValue<double>()) : null;
+        return new LutMetadata(space, profile, new LutCalibration(scale, constants), json["fitNetworks"]!.GetValue<int>(), json["imageSize"]!.GetValue<int>(), speed);
     }
+}
+
+/// <summary>
+/// The speed a table's latencies are expressed at: its speed reference network (a sub-network, as text) took
+/// <see cref="UnitMs"/> when the build started (see <see cref="Measurement.SpeedReference"/>). Tables built before
+/// speed references have none and are checked as timed.
+/// </summary>
+public sealed record TableSpeed(string Reference, double UnitMs)
+{
+    /// <summary>The reference of a space: its smallest sub-network, cheap to probe often.</summary>
+    public static SubnetConfig ReferenceOf(OfaSearchSpace space) => SubnetConfig.Smallest(space);
+
+    /// <summary>A warmed-up reference at this unit, ready for a <see cref="Measurement.LatencyMeter"/>.</summary>
+    public Measurement.SpeedReference Start(OfaSearchSpace space, DeviceProfile profile, int imageSize) =>
+        Measurement.SpeedReference.Start(new Operators.NetworkBench(SubnetConfig.Parse(space, Reference), profile.BatchSize, imageSize, new TorchSharp.torch.Device(profile.Device)),
+            Reference, profile.Warmup, UnitMs);
 }

@@ -14,6 +14,8 @@ public sealed record LutRow
     public double P10Ms { get; init; }
     public double P90Ms { get; init; }
     public int Repeats { get; init; }
+    /// <summary>The speed reference's unit the timings were scaled to (the same on every row); empty in tables built before speed references.</summary>
+    public double? ReferenceMs { get; init; }
     public string Profile { get; init; } = "";
     public string ProfileHash { get; init; } = "";
 }

@@ -76,6 +76,11 @@ public sealed class LatencyTableTests : IDisposable
         }
         Assert.True(reread.Covers(Small));
 
+        // Every row and the metadata carry the one speed unit fixed when the build first started.
+        double unit = Assert.Single(rows.Select(r => r.ReferenceMs).Distinct())!.Value;
+        Assert.True(unit > 0);
+        Assert.Equal(new TableSpeed(TableSpeed.ReferenceOf(Small).ToString(), unit), reread.Metadata.Speed);
+
         var other = Profile with { Repeats = 6 };
         Assert.Contains("another device profile", Assert.Throws<InvalidDataException>(() => new LutBuilder(Small, other).Build(path)).Message);
     }
@@ -127,6 +132,16 @@ public sealed class LatencyTableTests : IDisposable
         Assert.Equal(3 * Profile.Rounds, built.Count); // each network is built once per measuring round
         Assert.Equal(checkedRows.Select(r => r.Arch), built.Take(3).Select(c => c.ToString()));
         Assert.All(checkedRows, r => Assert.True(r.MeasuredMs > 0));
+    }
+
+    [Fact]
+    public void AnUnfinishedTableOfAnEarlierVersionIsNotResumedWithAnotherUnit()
+    {
+        string path = _temp.File("early.csv");
+        CsvTable.Write(path, LatencyOperators.All(Small).Take(3).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList());
+        var e = Assert.Throws<InvalidDataException>(() => new LutBuilder(Small, Profile).Build(path));
+        Assert.Contains("without a speed reference", e.Message);
+        Assert.Equal(3, CsvTable.Read<LutRow>(path).Count); // untouched
     }
 
     [Fact]
