@@ -16,7 +16,7 @@ nasprune info
 nasprune train --config experiments/configs/fmnist-ofa-quick.json --run-dir "$RUN_DIR"
 nasprune eval --run-dir "$RUN_DIR" --split test
 nasprune lut build --device "$DEVICE" --space ofa-mbv3-small --width 0.5 --out "$RUN_DIR/lut/cpu-2core-b1.csv"
-nasprune lut check --device "$DEVICE" --lut "$RUN_DIR/lut/cpu-2core-b1.csv" --networks 30
+nasprune lut check --device "$DEVICE" --lut "$RUN_DIR/lut/cpu-2core-b1.csv" --networks 30 --supernet "$RUN_DIR/supernet.npta"
 nasprune predictor data --supernet "$RUN_DIR/supernet.npta" --out "$RUN_DIR/predictor/data.csv" --count 100 --recalibrate 500 --validation-images 2000
 nasprune predictor train --data "$RUN_DIR/predictor/data.csv" --supernet "$RUN_DIR/supernet.npta" --out "$RUN_DIR/predictor/predictor.npta"
 # The search config names files under runs/quickstart; point it at $RUN_DIR (configs take NASPRUNE_ overrides).

@@ -94,7 +94,7 @@ public static class LutCommand
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, RunConfigJson.Options));
             ScatterReport.Write(Path.Combine(folder, "predicted-vs-measured.png"),
                 string.Create(CultureInfo.InvariantCulture, $"{profile.Name}: LUT prediction, MAPE {summary.MapePercent:F2} %, {100 * summary.ShareWithin10Percent:F0} % within +-10 %"),
-                "measured latency (ms)", "predicted latency (ms)",
+                table.Metadata.Speed is null ? "measured latency (ms)" : "measured latency at the table's speed (ms)", "predicted latency (ms)",
                 [new ScatterSeries($"{rows.Count} random sub-networks ({(weights is null ? "random weights" : "extracted from the supernet")})", rows.Select(r => r.MeasuredMs).ToList(), rows.Select(r => r.PredictedMs).ToList())],
                 identityLine: true);
             context.Logger.LogInformation(

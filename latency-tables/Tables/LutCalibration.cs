@@ -5,11 +5,12 @@ public readonly record struct CalibrationPoint(int Resolution, double OperatorSu
 
 /// <summary>
 /// How a table turns an operator sum into a network's latency: <c>OperatorScale x sum + ConstantMs[resolution]</c>.
-/// Operators timed alone run faster than inside a network (their weights and input stay in cache, and a
-/// network's blocks pay for what the lone block does not): on the 2-core EPYC, 30 b1 networks measured
-/// 1.3-2.7 ms above their operator sums, more for bigger networks. A constant alone left that size trend
-/// (leave-one-out MAPE 4.25 %, worst 12.5 %); a shared scale plus a constant per resolution removed it (3.05 %,
-/// worst 8.3 %). The constant is per resolution because the input resize runs only at resolutions other than the data's.
+/// Operators timed alone run faster than inside a network (their weights and input stay in cache; a network
+/// also pays for what joins its blocks): on the 2-core EPYC, with timings at one machine speed (see
+/// <c>SpeedReference</c>), the fitted scale was 1.29. A constant alone leaves a size trend: refitted
+/// leave-one-out on three checks of 100 networks each, a shared scale plus a constant per resolution gave
+/// MAPE 2.14 / 2.60 / 3.93 %, a constant per resolution alone 3.12 / 2.87 / 4.72 %. The constant is per
+/// resolution because the input resize runs only at resolutions other than the data's.
 /// </summary>
 public sealed record LutCalibration(double OperatorScale, IReadOnlyDictionary<int, double> ConstantsMs)
 {
