@@ -22,15 +22,16 @@ public sealed class LatencyMeter(DeviceProfile profile, SpeedReference? referenc
     public DeviceProfile Profile { get; } = profile;
     public SpeedReference? Reference { get; } = reference;
 
-    /// <summary>Times one item (warm-up and repeats in one go, bracketed by speed probes when there is a reference).</summary>
-    public LatencySample Measure(IBench bench) => MeasureInterleaved([bench], b => new Borrowed(b), rounds: 1)[0];
+    /// <summary>
+    /// Times one item, its repeats spread over the profile's rounds, so that with a reference it is probed
+    /// between rounds too (one pass of a few hundred repeats would be scaled by two probes seconds apart).
+    /// </summary>
+    public LatencySample Measure(IBench bench) => MeasureInterleaved([bench], b => new Borrowed(b))[0];
 
     /// <summary>Measures every item, interleaved: in each round, each item is built, warmed up and timed for its share of the repeats.</summary>
-    public IReadOnlyList<LatencySample> MeasureInterleaved<T>(IReadOnlyList<T> items, Func<T, IBench> build) =>
-        MeasureInterleaved(items, build, Math.Min(Profile.Rounds, Profile.Repeats));
-
-    private IReadOnlyList<LatencySample> MeasureInterleaved<T>(IReadOnlyList<T> items, Func<T, IBench> build, int rounds)
+    public IReadOnlyList<LatencySample> MeasureInterleaved<T>(IReadOnlyList<T> items, Func<T, IBench> build)
     {
+        int rounds = Math.Min(Profile.Rounds, Profile.Repeats);
         var scaled = items.Select(_ => new List<double>(Profile.Repeats)).ToList();
         var raw = items.Select(_ => new List<double>(Profile.Repeats)).ToList();
         for (int round = 0; round < rounds; round++)

@@ -51,6 +51,20 @@ public sealed class LatencyMeterTests
     }
 
     [Fact]
+    public void ASingleItemIsProbedBetweenItsRounds()
+    {
+        var machine = new FakeMachine();
+        machine.SlowDownAfter(5 + 4 + 5, factor: 3); // after the first round and its closing probe
+        int referencePasses = 0;
+        using var reference = new SpeedReference(new FakeBench(machine, 1.0, () => referencePasses++), unitMs: 1.0, name: "ref");
+        using var item = new FakeBench(machine, 2.0);
+        LatencySample sample = new LatencyMeter(Profile, reference, machine.Clock).Measure(item);
+        Assert.Equal(Profile.Rounds * 2 * SpeedReference.DefaultProbeRepeats, referencePasses); // each round opens and closes with a probe
+        Assert.Equal(2.0, sample.MedianMs, 9);
+        Assert.Equal(4.0, sample.RawMedianMs, 9); // 4 timings of 2 ms, 4 of 6 ms
+    }
+
+    [Fact]
     public void ANewReferenceFixesItsUnitAtTheMachinesCurrentSpeed()
     {
         var machine = new FakeMachine();
