@@ -23,8 +23,8 @@ public sealed record LutProgress(int Done, int Total, string Key, double MedianM
 public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int imageSize = 28)
 {
     /// <summary>
-    /// Random whole networks measured per resolution for the calibration. 5 left the constants noisy
-    /// (r20 2.10, r24 1.54, r28 1.24, r32 1.69 ms, not ordered like the resize work) and no spread of sizes to fit a scale on.
+    /// Random whole networks measured per resolution for the calibration (was 5, enough for a constant
+    /// but a thin spread of sizes to fit a scale on); 40 networks take about a minute at batch 1 here.
     /// </summary>
     public const int FitNetworksPerResolution = 10;
 
