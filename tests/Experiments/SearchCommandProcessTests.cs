@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Operators;
+using NasPrune.LatencyTables.Tables;
+using NasPrune.Predictors.Accuracy;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
+using NasPrune.Tests.Supernet.Ofa;
+using NasPrune.Tests.TestSupport;
+
+namespace NasPrune.Tests.Experiments;
+
+/// <summary>`nasprune search --verify` end to end on a tiny supernet, table and predictor: the README's first command's last step.</summary>
+public sealed class SearchCommandProcessTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public void AVerifiedSearchExportsANetworkPerBudgetWithItsMeasuredLatencyAtTheTablesSpeed()
+    {
+        var (supernet, data) = TinySupernetFiles.Write(_temp, seed: 5);
+        var profile = new DeviceProfile { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 4, Rounds = 2 };
+        string device = _temp.File("device.json");
+        File.WriteAllText(device, JsonSerializer.Serialize(profile, OfaSearchSpace.JsonOptions));
+        string lut = _temp.File("lut.csv");
+        // A synthetic finished table (building a real one is tested elsewhere), with a speed unit, so --verify scales to it.
+        var random = new Random(2);
+        CsvTable.Write(lut, LatencyOperators.All(TinySpace.Space).Select(o => new LutRow { Key = o.Key, MedianMs = 0.05 + 0.1 * random.NextDouble(), ProfileHash = profile.Hash(), ReferenceMs = 1.0 }).ToList());
+        var metadata = new LutMetadata(TinySpace.Space, profile, new LutCalibration(1.2, TinySpace.Space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28,
+            new TableSpeed(TableSpeed.ReferenceOf(TinySpace.Space).ToString(), 1.0));
+        metadata.Write(lut);
+        LatencyTable table = LatencyTable.Read(lut);
+        string predictor = _temp.File("predictor.npta");
+        var samples = Enumerable.Range(0, 60).Select(i => SubnetSampler.Sample(TinySpace.Space, (ulong)i))
+            .Select(c => (c, 80.0 + 0.1 * c.Depths.Sum() + 0.05 * c.Resolution)).ToList();
+        var (fitted, _) = PredictorTraining.Fit(TinySpace.Space, samples, new PredictorTrainingOptions { Seed = 1, MaxEpochs = 20, Patience = 5 });
+        using (fitted) fitted.Save(predictor);
+
+        string export = _temp.File("search");
+        string config = _temp.File("search.json");
+        File.WriteAllText(config, new JsonObject
+        {
+            ["device"] = device, ["lut"] = lut, ["predictor"] = predictor, ["supernet"] = supernet,
+            ["budgets"] = new JsonArray(new JsonObject { ["name"] = "half", ["latencyShare"] = 0.5 }),
+            ["evolution"] = new JsonObject { ["population"] = 10, ["generations"] = 3 },
+            ["randomBaseline"] = false, ["seed"] = 0, ["exportDir"] = export, ["recalibrationImages"] = 40, ["dataRoot"] = data,
+        }.ToJsonString());
+
+        var (code, text) = NasPruneProcess.Run("search", "--config", config, "--verify");
+        Assert.True(code == 0, text);
+        string[] lines = File.ReadAllLines(Path.Combine(export, "search.csv"));
+        Assert.Equal(2, lines.Length);
+        var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("evolution", row["Strategy"]);
+        double predicted = double.Parse(row["PredictedLatencyMs"], System.Globalization.CultureInfo.InvariantCulture);
+        double measured = double.Parse(row["MeasuredLatencyMs"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(measured > 0 && double.Parse(row["MeasuredRawLatencyMs"], System.Globalization.CultureInfo.InvariantCulture) > 0, lines[1]);
+        Assert.True(predicted <= 0.5 * (table.PredictMs(SubnetConfig.Smallest(TinySpace.Space)) + table.PredictMs(SubnetConfig.Largest(TinySpace.Space))) + 1e-6,
+            "the pick respects its budget");
+
+        JsonObject arch = JsonNode.Parse(File.ReadAllText(Path.Combine(export, "half", SubnetExport.ArchFile)))!.AsObject();
+        Assert.Equal(row["Arch"], SubnetConfig.ParseAny(TinySpace.Space, arch["config"]!.ToJsonString()).ToString());
+        Assert.Equal(measured, arch["provenance"]!["measuredLatencyMs"]!.GetValue<double>());
+        Assert.True(File.Exists(Path.Combine(export, "search-front.png")));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
