@@ -9,13 +9,17 @@ namespace NasPrune.LatencyTables.Measurement;
 /// asynchronous devices are timed to completion). The profile's repeats are spread over
 /// <c>rounds</c> passes through a group of items, so slow drifts of the machine's speed (frequency,
 /// neighbours on a shared host) touch every item alike instead of biasing whichever ran at a bad moment.
-/// With a <see cref="SpeedReference"/>, the reference is also timed every <see cref="ProbeInterval"/>
-/// and the items timed since the last probe are scaled to its unit by the mean of the two probes around them.
+/// With a <see cref="SpeedReference"/>, the reference is also timed every <see cref="ProbeInterval"/> (or
+/// less often when a probe is slow, so that probes take at most about a tenth of the time) and the items
+/// timed since the last probe are scaled to its unit by the mean of the two probes around them.
 /// </summary>
 public sealed class LatencyMeter(DeviceProfile profile, SpeedReference? reference = null, TimeProvider? clock = null)
 {
     /// <summary>How often the speed reference is probed: short enough to follow the EPYC's speed switches, long enough to cost little.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(0.25);
+
+    /// <summary>Time between probes per unit of a probe's own duration: probes take at most ~1/10 of the time.</summary>
+    public const double ProbeSpacing = 10;
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -41,11 +45,12 @@ public sealed class LatencyMeter(DeviceProfile profile, SpeedReference? referenc
             var sinceProbe = new List<(int Item, double[] Seconds)>();
             double lastProbe = Reference?.ProbeMs(_clock) ?? 1;
             long lastProbeAt = _clock.GetTimestamp();
+            TimeSpan interval = Reference is null ? ProbeInterval : Max(ProbeInterval, TimeSpan.FromMilliseconds(ProbeSpacing * Reference.ProbeRepeats * lastProbe));
             for (int i = 0; i < items.Count; i++)
             {
                 using (IBench bench = build(items[i]))
                     sinceProbe.Add((i, Time(bench.Forward, warmup, repeats)));
-                if (i < items.Count - 1 && _clock.GetElapsedTime(lastProbeAt) < ProbeInterval) continue;
+                if (i < items.Count - 1 && _clock.GetElapsedTime(lastProbeAt) < interval) continue;
                 double probe = Reference?.ProbeMs(_clock) ?? 1;
                 double factor = Reference is null ? 1 : Reference.UnitMs / ((lastProbe + probe) / 2);
                 foreach (var (item, seconds) in sinceProbe)
@@ -59,6 +64,8 @@ public sealed class LatencyMeter(DeviceProfile profile, SpeedReference? referenc
         }
         return scaled.Select((s, i) => LatencySample.FromSeconds(s) with { RawMedianMs = LatencySample.FromSeconds(raw[i]).MedianMs }).ToList();
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private double[] Time(Func<Tensor> forward, int warmup, int repeats)
     {

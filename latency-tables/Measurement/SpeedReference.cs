@@ -17,11 +17,14 @@ public sealed class SpeedReference(IBench bench, double unitMs, string name, int
 
     public string Name { get; } = name;
 
+    /// <summary>Passes per probe (their median is the probe).</summary>
+    public int ProbeRepeats { get; } = probeRepeats;
+
     /// <summary>The reference's latency that defines the unit: measurements are scaled to the speed at which it takes this long.</summary>
     public double UnitMs { get; } = unitMs;
 
     /// <summary>The reference's latency now: the median of a few passes, in milliseconds.</summary>
-    public double ProbeMs(TimeProvider clock) => Probe(bench, probeRepeats, clock);
+    public double ProbeMs(TimeProvider clock) => Probe(bench, ProbeRepeats, clock);
 
     private static double Probe(IBench bench, int repeats, TimeProvider clock)
     {

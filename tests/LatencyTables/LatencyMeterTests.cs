@@ -65,6 +65,19 @@ public sealed class LatencyMeterTests
     }
 
     [Fact]
+    public void ASlowReferenceIsProbedLessOften()
+    {
+        var machine = new FakeMachine();
+        int referencePasses = 0;
+        // A 20 ms reference: a probe (5 passes) takes 100 ms, so probes come every 1 s instead of every 0.25 s.
+        using var reference = new SpeedReference(new FakeBench(machine, 20.0, () => referencePasses++), unitMs: 20.0, name: "ref");
+        var items = Enumerable.Repeat(100.0, 10).ToArray(); // 4 passes of 100 ms: 0.4 s each
+        new LatencyMeter(Profile with { Rounds = 1, Repeats = 4 }, reference, machine.Clock).MeasureInterleaved(items, ms => new FakeBench(machine, ms));
+        // Opening probe, then one after items 3, 6, 9 (1.2 s each time) and the closing one after item 10.
+        Assert.Equal(5 * SpeedReference.DefaultProbeRepeats, referencePasses);
+    }
+
+    [Fact]
     public void ANewReferenceFixesItsUnitAtTheMachinesCurrentSpeed()
     {
         var machine = new FakeMachine();
