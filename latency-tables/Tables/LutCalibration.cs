@@ -7,7 +7,7 @@ public readonly record struct CalibrationPoint(int Resolution, double OperatorSu
 /// How a table turns an operator sum into a network's latency: <c>OperatorScale x sum + ConstantMs[resolution]</c>.
 /// Operators timed alone run faster than inside a network (their weights and input stay in cache; a network
 /// also pays for what joins its blocks): on the 2-core EPYC, with timings at one machine speed (see
-/// <c>SpeedReference</c>), the fitted scale was 1.29. A constant alone leaves a size trend: refitted
+/// <c>SpeedReference</c>), the fitted scale was 1.29-1.34. A constant alone leaves a size trend: refitted
 /// leave-one-out on three checks of 100 networks each, a shared scale plus a constant per resolution gave
 /// MAPE 2.14 / 2.60 / 3.93 %, a constant per resolution alone 3.12 / 2.87 / 4.72 %. The constant is per
 /// resolution because the input resize runs only at resolutions other than the data's.
