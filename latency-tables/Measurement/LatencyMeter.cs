@@ -69,7 +69,6 @@ public sealed class LatencyMeter(DeviceProfile profile, SpeedReference? referenc
 
     private double[] Time(Func<Tensor> forward, int warmup, int repeats)
     {
-        using var noGrad = no_grad();
         for (int i = 0; i < warmup; i++) TimeOnce(forward, _clock);
         return Enumerable.Range(0, repeats).Select(_ => TimeOnce(forward, _clock)).ToArray();
     }

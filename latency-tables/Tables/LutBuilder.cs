@@ -47,9 +47,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
             throw new InvalidDataException($"--out: '{path}' holds rows measured without a speed reference (an earlier NasPrune); use a new file");
 
         // The unit is fixed when the build starts and kept by every resumed run (it is on every row).
-        string referenceArch = TableSpeed.ReferenceOf(space).ToString();
-        using SpeedReference reference = SpeedReference.Start(new NetworkBench(TableSpeed.ReferenceOf(space), profile.BatchSize, imageSize, device),
-            referenceArch, profile.Warmup, rows.Count > 0 ? rows[0].ReferenceMs : null);
+        using SpeedReference reference = TableSpeed.Start(TableSpeed.ReferenceOf(space), profile, imageSize, rows.Count > 0 ? rows[0].ReferenceMs : null);
         var meter = new LatencyMeter(profile, reference);
 
         IReadOnlyList<LatencyOperator> all = LatencyOperators.All(space);
@@ -75,7 +73,7 @@ public sealed class LutBuilder(OfaSearchSpace space, DeviceProfile profile, int 
         var partial = new LatencyTable(rows, new LutMetadata(space, profile, LutCalibration.Unscaled(new Dictionary<int, double>()), 0, imageSize));
         LutCalibration calibration = Calibrate(partial, meter, device);
         var metadata = new LutMetadata(space, profile, calibration, FitNetworksPerResolution * space.Resolutions.Count, imageSize,
-            new TableSpeed(referenceArch, reference.UnitMs));
+            new TableSpeed(reference.Name, reference.UnitMs));
         metadata.Write(path);
         return new LatencyTable(rows, metadata);
     }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using NasPrune.LatencyTables.Devices;
-using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
@@ -18,11 +16,10 @@ public sealed class LutCommandProcessTests : IDisposable
     public void ACheckWithASupernetOfAnotherSpaceIsRefusedWithOneLine()
     {
         var profile = new DeviceProfile { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 2, Rounds = 1 };
-        string device = _temp.File("device.json");
-        File.WriteAllText(device, JsonSerializer.Serialize(profile, OfaSearchSpace.JsonOptions));
+        string device = SyntheticLatencyTable.WriteDevice(_temp, profile);
         OfaSearchSpace space = OfaSearchSpace.Default(0.5); // the supernet below is of the tiny test space
         string lut = _temp.File("lut.csv");
-        CsvTable.Write(lut, LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = profile.Hash() }).ToList());
+        CsvTable.Write(lut, SyntheticLatencyTable.Rows(space, profile));
         new LutMetadata(space, profile, LutCalibration.Unscaled(space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28).Write(lut);
         string supernet = _temp.File("supernet.npta");
         using (var net = ExtractionTests.Perturbed(2)) SupernetFile.Write(supernet, net);

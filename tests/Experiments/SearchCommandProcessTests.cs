@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasPrune.LatencyTables.Devices;
-using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Predictors.Accuracy;
 using NasPrune.Supernet.Ofa;
@@ -21,12 +19,11 @@ public sealed class SearchCommandProcessTests : IDisposable
     {
         var (supernet, data) = TinySupernetFiles.Write(_temp, seed: 5);
         var profile = new DeviceProfile { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 4, Rounds = 2 };
-        string device = _temp.File("device.json");
-        File.WriteAllText(device, JsonSerializer.Serialize(profile, OfaSearchSpace.JsonOptions));
+        string device = SyntheticLatencyTable.WriteDevice(_temp, profile);
         string lut = _temp.File("lut.csv");
         // A synthetic finished table (building a real one is tested elsewhere), with a speed unit, so --verify scales to it.
         var random = new Random(2);
-        CsvTable.Write(lut, LatencyOperators.All(TinySpace.Space).Select(o => new LutRow { Key = o.Key, MedianMs = 0.05 + 0.1 * random.NextDouble(), ProfileHash = profile.Hash(), ReferenceMs = 1.0 }).ToList());
+        CsvTable.Write(lut, SyntheticLatencyTable.Rows(TinySpace.Space, profile, () => 0.05 + 0.1 * random.NextDouble(), referenceMs: 1.0));
         var metadata = new LutMetadata(TinySpace.Space, profile, new LutCalibration(1.2, TinySpace.Space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28,
             new TableSpeed(TableSpeed.ReferenceOf(TinySpace.Space).ToString(), 1.0));
         metadata.Write(lut);

@@ -24,7 +24,7 @@ public sealed class LatencyTableTests : IDisposable
     {
         OfaSearchSpace space = OfaSearchSpace.Default(0.5);
         var random = new Random(3);
-        var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = random.NextDouble(), ProfileHash = Profile.Hash() }).ToList();
+        var rows = SyntheticLatencyTable.Rows(space, Profile, random.NextDouble);
         var medians = rows.ToDictionary(r => r.Key, r => r.MedianMs);
         var constants = space.Resolutions.ToDictionary(r => r, r => r / 100.0); // 0.20 ms at r20 ... 0.32 ms at r32
         var table = new LatencyTable(rows, new LutMetadata(space, Profile, new LutCalibration(1.5, constants), 20, 28));
@@ -119,7 +119,7 @@ public sealed class LatencyTableTests : IDisposable
     public void TheCheckTimesTheNetworksItIsGivenInsteadOfRandomOnes()
     {
         OfaSearchSpace space = TinySpace.Space;
-        var rows = LatencyOperators.All(space).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        var rows = SyntheticLatencyTable.Rows(space, Profile);
         var table = new LatencyTable(rows, new LutMetadata(space, Profile, LutCalibration.Unscaled(space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28));
         using var supernet = ExtractionTests.Perturbed(4);
         var built = new List<SubnetConfig>();
@@ -138,7 +138,7 @@ public sealed class LatencyTableTests : IDisposable
     public void AnUnfinishedTableOfAnEarlierVersionIsNotResumedWithAnotherUnit()
     {
         string path = _temp.File("early.csv");
-        CsvTable.Write(path, LatencyOperators.All(Small).Take(3).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList());
+        CsvTable.Write(path, SyntheticLatencyTable.Rows(Small, Profile).Take(3).ToList());
         var e = Assert.Throws<InvalidDataException>(() => new LutBuilder(Small, Profile).Build(path));
         Assert.Contains("without a speed reference", e.Message);
         Assert.Equal(3, CsvTable.Read<LutRow>(path).Count); // untouched
@@ -148,7 +148,7 @@ public sealed class LatencyTableTests : IDisposable
     public void TablesOfEarlierFormatsReadWithoutAScale()
     {
         string path = _temp.File("unscaled.csv");
-        var rows = LatencyOperators.All(Small).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        var rows = SyntheticLatencyTable.Rows(Small, Profile);
         CsvTable.Write(path, rows);
         new LutMetadata(Small, Profile, new LutCalibration(2.0, Small.Resolutions.ToDictionary(r => r, r => r / 100.0)), 10, 28).Write(path);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(LutMetadata.PathFor(path)))!.AsObject();
@@ -165,7 +165,7 @@ public sealed class LatencyTableTests : IDisposable
     public void ATableOfTheFirstFormatReadsWithItsOneConstantForEveryResolution()
     {
         string path = _temp.File("old.csv");
-        var rows = LatencyOperators.All(Small).Select(o => new LutRow { Key = o.Key, MedianMs = 0.01, ProfileHash = Profile.Hash() }).ToList();
+        var rows = SyntheticLatencyTable.Rows(Small, Profile);
         CsvTable.Write(path, rows);
         new LutMetadata(Small, Profile, LutCalibration.Unscaled(Small.Resolutions.ToDictionary(r => r, _ => 0.5)), 10, 28).Write(path);
         // Rewrite it as a first-format file: one "constantMs" instead of "constantsMs".
