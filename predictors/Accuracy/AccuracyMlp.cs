@@ -13,7 +13,8 @@ public sealed class AccuracyMlp : nn.Module<Tensor, Tensor>
 {
     public const int Hidden = 400;
     private readonly Sequential _layers;
-    private readonly Tensor _base;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "base_accuracy")] private readonly Tensor _base;
 
     public AccuracyMlp(int inputs, double baseAccuracy) : base("accuracy_mlp")
     {

@@ -36,12 +36,12 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         {
             shortcut = nn.Sequential(
                 ("pool", nn.AvgPool2d(2, stride: 2, ceil_mode: true)),
-                ("conv", nn.Conv2d(inChannels, outChannels, 1, bias: false)));
+                ("conv", new PointwiseConv2d(inChannels, outChannels)));
         }
         else if (stride != 1 || inChannels != outChannels)
         {
             shortcut = nn.Sequential(
-                ("conv", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
+                ("conv", new PointwiseConv2d(inChannels, outChannels, stride)),
                 ("bn", new SafeBatchNorm2d(outChannels)));
         }
         RegisterComponents();
@@ -66,7 +66,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         if (_kernels is not { Enabled: true } kernels) return shortcut!.call(x);
         foreach (nn.Module layer in shortcut!.children())
-            x = layer is Conv2d conv ? kernels.Conv(conv, x) : ((nn.Module<Tensor, Tensor>)layer).call(x);
+            x = layer is Convolution conv ? kernels.Conv(conv, x) : ((nn.Module<Tensor, Tensor>)layer).call(x);
         return x;
     }
 }

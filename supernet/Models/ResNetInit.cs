@@ -16,7 +16,7 @@ public static class ResNetInit
         {
             switch (module)
             {
-                case Conv2d conv:
+                case Convolution conv:
                     nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
                 case SafeBatchNorm2d bn:

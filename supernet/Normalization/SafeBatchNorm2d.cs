@@ -45,12 +45,27 @@ public sealed class SafeBatchNorm2d : nn.Module<Tensor, Tensor>
     public double Eps { get; }
     public double Momentum { get; }
 
-    // Read through the registry, which Module.to() updates when it moves the tensors.
-    public Parameter? weight => _affine ? get_parameter("weight") : null;
-    public Parameter? bias => _affine ? get_parameter("bias") : null;
-    public Tensor running_mean => get_buffer("running_mean")!;
-    public Tensor running_var => get_buffer("running_var")!;
-    public Tensor num_batches_tracked => get_buffer("num_batches_tracked")!;
+    // Read through the registry. Module.to() (device or dtype) sets a property named like a parameter or
+    // buffer instead of registering the moved tensor itself, so each has a (private) setter that does it.
+    public Parameter? weight { get => _affine ? get_parameter("weight") : null; private set => ReplaceParameter("weight", value); }
+    public Parameter? bias { get => _affine ? get_parameter("bias") : null; private set => ReplaceParameter("bias", value); }
+    public Tensor running_mean { get => get_buffer("running_mean")!; private set => ReplaceBuffer("running_mean", value); }
+    public Tensor running_var { get => get_buffer("running_var")!; private set => ReplaceBuffer("running_var", value); }
+    public Tensor num_batches_tracked { get => get_buffer("num_batches_tracked")!; private set => ReplaceBuffer("num_batches_tracked", value); }
+
+    private void ReplaceParameter(string name, Parameter? value)
+    {
+        Parameter? old = get_parameter(name);
+        ConditionallyRegisterParameter(name, value);
+        if (!ReferenceEquals(old, value)) old?.Dispose();
+    }
+
+    private void ReplaceBuffer(string name, Tensor value)
+    {
+        Tensor? old = get_buffer(name);
+        ConditionallyRegisterBuffer(name, value);
+        if (!ReferenceEquals(old, value)) old?.Dispose();
+    }
 
     public override Tensor forward(Tensor input)
     {

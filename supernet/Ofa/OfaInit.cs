@@ -21,7 +21,7 @@ public static class OfaInit
         {
             switch (module)
             {
-                case Conv2d conv:
+                case Convolution conv:
                     Init.HeFanOut(conv.weight!);
                     conv.bias?.zero_();
                     break;

@@ -14,7 +14,7 @@ namespace NasPrune.Supernet.Runtime;
 public static class LayerCosts
 {
     /// <summary>
-    /// Per weight layer (TorchSharp Conv2d and Linear, and <see cref="SparseConv2d"/> / <see cref="SparseLinear"/>
+    /// Per weight layer (TorchSharp convolutions (Conv2d, PointwiseConv2d) and Linear, and <see cref="SparseConv2d"/> / <see cref="SparseLinear"/>
     /// with their effective masked weight), in module order: weight count, non-zero weights, MACs per image and
     /// non-zero MACs (= output positions x non-zero weights), for one forward pass of an input of
     /// <paramref name="inputShape"/> (batch first, e.g. [1, 1, 28, 28]; figures are per image for any batch),
@@ -69,14 +69,14 @@ public static class LayerCosts
     private static List<(string Name, nn.Module<Tensor, Tensor> Module)> Layers(nn.Module<Tensor, Tensor> model) =>
         new[] { ("", (nn.Module)model) }.Concat(model.named_modules())
             .DistinctBy(m => m.Item2, ReferenceEqualityComparer.Instance)
-            .Where(m => m.Item2 is Conv2d or Linear or SparseConv2d or SparseLinear)
+            .Where(m => m.Item2 is Convolution or Linear or SparseConv2d or SparseLinear)
             .Select(m => (m.Item1, (nn.Module<Tensor, Tensor>)m.Item2))
             .ToList();
 
     private static Parameter Stored(nn.Module<Tensor, Tensor> layer) => layer switch
     {
         ISparseLayer sparse => sparse.Weight,
-        Conv2d conv => conv.weight!,
+        Convolution conv => conv.weight!,
         Linear linear => linear.weight!,
         _ => throw new ArgumentException($"{layer.GetType().Name} is not a weight layer"),
     };

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NasPrune.Supernet.Sparse;
 
 /// <summary>
-/// The sparse inference kernel for a network built from plain Conv2d and Linear layers whose weights hold
+/// The sparse inference kernel for a network built from plain convolution (nn.Conv2d, PointwiseConv2d) and Linear layers whose weights hold
 /// zeros (magnitude pruning stores its masked weights that way): the frozen COO matrix of each layer, and
 /// forward helpers the network routes its layers through. Off, or in training mode, they are the layers'
 /// own forward passes. This is what lets a pruned ResNet be timed with the same kernel as the sparse
@@ -26,7 +26,7 @@ public sealed class PlainLayerKernels : IDisposable
         {
             Tensor? weight = layer switch
             {
-                Conv2d conv when conv.groups == 1 && conv.padding is not null => conv.weight,
+                Convolution conv when conv.groups == 1 && conv.padding is not null => conv.weight,
                 Linear linear => linear.weight,
                 _ => null,
             };
@@ -34,7 +34,7 @@ public sealed class PlainLayerKernels : IDisposable
         }
     }
 
-    public Tensor Conv(Conv2d conv, Tensor x)
+    public Tensor Conv(Convolution conv, Tensor x)
     {
         if (conv.training || !_matrices.TryGetValue(conv, out Tensor? matrix)) return conv.call(x);
         if (conv.kernel_size[0] != conv.kernel_size[1] || conv.stride[0] != conv.stride[1] || conv.padding![0] != conv.padding[1] || conv.dilation[0] != conv.dilation[1])
@@ -58,7 +58,7 @@ public sealed class PlainLayerKernels : IDisposable
 
         public Tensor RunSparse(Tensor x) => layer switch
         {
-            Conv2d conv => kernels.Conv(conv, x),
+            Convolution conv => kernels.Conv(conv, x),
             Linear linear => kernels.Linear(linear, x),
             _ => throw new InvalidOperationException($"no sparse kernel for {layer.GetType().Name}"),
         };

@@ -1,6 +1,6 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace NasPrune.Supernet.Sparse;
 
@@ -23,7 +23,7 @@ public sealed class SparseConv2d(int inChannels, int outChannels, int kernel, in
     protected override bool HasSparseKernel => groups == 1;
 
     protected override Tensor DenseForward(Tensor x) =>
-        F.conv2d(x, EffectiveWeight(), strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
+        Pointwise.Conv2d(x, EffectiveWeight(), stride: stride, padding: padding, dilation: dilation, groups: groups);
 
     protected override Tensor SparseForward(Tensor x, Tensor matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);
 }

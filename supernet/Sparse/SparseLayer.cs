@@ -11,8 +11,9 @@ namespace NasPrune.Supernet.Sparse;
 /// </summary>
 public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer, ISparseKernelSwitch
 {
-    private readonly Parameter _weight;
-    private readonly Parameter _scores;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
+    [TorchSharp.Utils.ComponentName(Name = "scores")] private readonly Parameter _scores;
     private readonly long _fanIn;
     private Tensor? _matrix;
 

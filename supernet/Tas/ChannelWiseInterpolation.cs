@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public static class ChannelWiseInterpolation
     public static Tensor Apply(Tensor x, int outChannels)
     {
         int inChannels = (int)x.size(1);
-        return inChannels == outChannels ? x : nn.functional.conv2d(x, Weight(inChannels, outChannels, x.dtype, x.device));
+        return inChannels == outChannels ? x : Pointwise.Conv(x, Weight(inChannels, outChannels, x.dtype, x.device));
     }
 
     /// <summary>

@@ -15,8 +15,6 @@ namespace NasPrune.Supernet.Tas;
 /// </summary>
 public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter[] _widthLogits;
-    private readonly Parameter[] _depthLogits;
     private readonly TasSearchConv _stem;
     private readonly TasSearchBlock[] _blocks;
     private readonly Linear _classifier;
@@ -36,13 +34,13 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
             }
         _blocks = blocks.ToArray();
         _classifier = nn.Linear(space.StageWidths[^1], space.Classes);
-        _widthLogits = space.WidthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
-        _depthLogits = space.DepthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
+        Parameter[] widthLogits = space.WidthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
+        Parameter[] depthLogits = space.DepthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
         register_module("stem", _stem);
         register_module("blocks", nn.ModuleList<nn.Module>(_blocks));
         register_module("classifier", _classifier);
-        for (int i = 0; i < _widthLogits.Length; i++) register_parameter($"width_logits_{i}", _widthLogits[i]);
-        for (int i = 0; i < _depthLogits.Length; i++) register_parameter($"depth_logits_{i}", _depthLogits[i]);
+        for (int i = 0; i < widthLogits.Length; i++) register_parameter($"width_logits_{i}", widthLogits[i]);
+        for (int i = 0; i < depthLogits.Length; i++) register_parameter($"depth_logits_{i}", depthLogits[i]);
     }
 
     public TasSearchSpace Space { get; }
@@ -56,8 +54,9 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
     /// <summary>Gumbel-softmax temperature of the next forward passes (the search schedules it).</summary>
     public double Temperature { get; set; } = 10;
 
-    public IReadOnlyList<Parameter> WidthLogits => _widthLogits;
-    public IReadOnlyList<Parameter> DepthLogits => _depthLogits;
+    // Read through the registry, which Module.to() (device or dtype) updates.
+    public IReadOnlyList<Parameter> WidthLogits => Space.WidthChoices.Select((_, i) => get_parameter($"width_logits_{i}")!).ToList();
+    public IReadOnlyList<Parameter> DepthLogits => Space.DepthChoices.Select((_, i) => get_parameter($"depth_logits_{i}")!).ToList();
 
     /// <summary>The architecture logits (optimised by Adam on the other half of the data).</summary>
     public IEnumerable<(string Name, Parameter Parameter)> ArchitectureParameters() =>
@@ -71,7 +70,8 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         double tau = Temperature;
-        var selections = _widthLogits.Select(l => SearchWidths ? GumbelSelection.SelectTwo(l, tau) : ([l.size(0) - 1], ones(1, device: l.device))).ToArray();
+        IReadOnlyList<Parameter> depthLogits = DepthLogits;
+        var selections = WidthLogits.Select(l => SearchWidths ? GumbelSelection.SelectTwo(l, tau) : ([l.size(0) - 1], ones(1, device: l.device))).ToArray();
         Tensor y = ChannelsLast.Apply(_stem.Forward(x, selections[0].Indices, selections[0].Weights));
         int n = Space.BlocksPerStage;
         for (int s = 0; s < Space.StageWidths.Count; s++)
@@ -82,7 +82,7 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
                 int layer = TasSearchSpace.ConvA(s, b, n);
                 y = outputs[b] = _blocks[s * n + b].Forward(y, selections[layer], selections[layer + 1]);
             }
-            Tensor depthWeights = SearchDepths ? GumbelSelection.Soft(_depthLogits[s], tau) : OneHotLast(_depthLogits[s]);
+            Tensor depthWeights = SearchDepths ? GumbelSelection.Soft(depthLogits[s], tau) : OneHotLast(depthLogits[s]);
             IReadOnlyList<int> depths = Space.DepthChoices[s];
             Tensor? stage = null;
             for (int j = 0; j < depths.Count; j++)
@@ -96,18 +96,18 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Softmax of the width logits (one-hot on the full width when widths are not searched).</summary>
-    public IReadOnlyList<Tensor> WidthProbabilities() => _widthLogits.Select(l => SearchWidths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
+    public IReadOnlyList<Tensor> WidthProbabilities() => WidthLogits.Select(l => SearchWidths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
 
     /// <summary>Softmax of the depth logits (one-hot on the full depth when depths are not searched).</summary>
-    public IReadOnlyList<Tensor> DepthProbabilities() => _depthLogits.Select(l => SearchDepths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
+    public IReadOnlyList<Tensor> DepthProbabilities() => DepthLogits.Select(l => SearchDepths ? F.softmax(l, 0) : OneHotLast(l)).ToList();
 
     private static Tensor OneHotLast(Tensor logits) => F.one_hot(tensor(logits.size(0) - 1, device: logits.device), logits.size(0)).to(logits.dtype);
 
     /// <summary>The most likely width of every layer and depth of every stage.</summary>
     public TasArchitecture Argmax()
     {
-        int[] widths = _widthLogits.Select(l => SearchWidths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
-        int[] depths = _depthLogits.Select(l => SearchDepths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
+        int[] widths = WidthLogits.Select(l => SearchWidths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
+        int[] depths = DepthLogits.Select(l => SearchDepths ? (int)l.argmax().item<long>() : (int)l.size(0) - 1).ToArray();
         return Space.Architecture(widths, depths);
     }
 }

@@ -15,7 +15,8 @@ public sealed class TasSearchBlock : nn.Module
 {
     private readonly TasSearchConv _a;
     private readonly TasSearchConv _b;
-    private readonly Parameter? _shortcut;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "shortcut_weight")] private readonly Parameter? _shortcut;
 
     public TasSearchBlock(int inPlanes, int planes, int stride, IReadOnlyList<int> widthsA, IReadOnlyList<int> widthsB) : base("tas_search_block")
     {
@@ -42,7 +43,7 @@ public sealed class TasSearchBlock : nn.Module
         if (_shortcut is not null)
         {
             Tensor pooled = F.avg_pool2d(x, 2, 2, ceil_mode: true);
-            identity = F.conv2d(pooled, _shortcut.slice(0, 0, y.size(1), 1).slice(1, 0, x.size(1), 1));
+            identity = Pointwise.Conv(pooled, _shortcut.slice(0, 0, y.size(1), 1).slice(1, 0, x.size(1), 1));
         }
         return F.relu(Additive(y, identity)).MoveToOuterDisposeScope();
     }

@@ -15,7 +15,8 @@ namespace NasPrune.Supernet.Tas;
 /// </summary>
 public sealed class TasSearchConv : nn.Module
 {
-    private readonly Parameter _weight;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
     private readonly ModuleList<SafeBatchNorm2d> _norms;
     private readonly int _stride;
     private readonly int _padding;
@@ -39,7 +40,7 @@ public sealed class TasSearchConv : nn.Module
         using var scope = NewDisposeScope();
         int maxSelected = selected.Max(i => Widths[(int)i]);
         Tensor w = _weight.slice(0, 0, maxSelected, 1).slice(1, 0, x.size(1), 1);
-        Tensor conv = F.conv2d(x, w, strides: [_stride, _stride], padding: [_padding, _padding]);
+        Tensor conv = Pointwise.Conv2d(x, w, stride: _stride, padding: _padding);
         Tensor? mixed = null;
         for (int i = 0; i < selected.Length; i++)
         {

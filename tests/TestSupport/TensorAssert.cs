@@ -18,7 +18,8 @@ public static class TensorAssert
     {
         Assert.Equal(expected.shape, actual.shape);
         using var scope = NewDisposeScope();
-        double difference = (expected.to(float64) - actual.to(float64)).abs().max().item<double>();
-        Assert.True(difference <= tolerance, $"{name}: max |difference| {difference:E3} > {tolerance:E1} (max |expected| {expected.abs().max().item<float>():E3})");
+        var expected64 = expected.to(float64);
+        double difference = (expected64 - actual.to(float64)).abs().max().item<double>();
+        Assert.True(difference <= tolerance, $"{name}: max |difference| {difference:E3} > {tolerance:E1} (max |expected| {expected64.abs().max().item<double>():E3})");
     }
 }

@@ -13,9 +13,9 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 /// </summary>
 public sealed class ElasticDepthwiseConv : nn.Module
 {
-    private readonly Parameter _weight;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
     private readonly int[] _kernels;                  // descending, e.g. 7, 5, 3
-    private readonly Parameter[] _transforms;          // _transforms[i] maps _kernels[i] -> _kernels[i + 1]
     private readonly int _stride;
     private readonly int _maxChannels;
 
@@ -28,17 +28,13 @@ public sealed class ElasticDepthwiseConv : nn.Module
         _weight = new Parameter(empty(maxChannels, 1, max, max));
         register_parameter("weight", _weight);
         Init.HeFanOut(_weight);
-        _transforms = new Parameter[_kernels.Length - 1];
-        for (int i = 0; i < _transforms.Length; i++)
-        {
-            int size = _kernels[i + 1] * _kernels[i + 1];
-            _transforms[i] = new Parameter(eye(size));
-            register_parameter($"transform_{_kernels[i]}to{_kernels[i + 1]}", _transforms[i]);
-        }
+        for (int i = 0; i + 1 < _kernels.Length; i++)
+            register_parameter(TransformName(i), new Parameter(eye(_kernels[i + 1] * _kernels[i + 1])));
     }
 
     public Parameter Weight => _weight;
-    public IReadOnlyList<Parameter> Transforms => _transforms;
+    /// <summary>Transforms[i] maps kernel i to kernel i + 1 (descending); read through the registry, which Module.to() updates.</summary>
+    public IReadOnlyList<Parameter> Transforms => Enumerable.Range(0, _kernels.Length - 1).Select(Transform).ToList();
     public int Stride => _stride;
     public int MaxKernel => _kernels[0];
 
@@ -62,8 +58,12 @@ public sealed class ElasticDepthwiseConv : nn.Module
             int next = _kernels[i + 1];
             int start = (_kernels[i] - next) / 2;
             Tensor centre = w.slice(2, start, start + next, 1).slice(3, start, start + next, 1);
-            w = F.linear(centre.reshape(channels, next * next), _transforms[i]).reshape(channels, 1, next, next);
+            w = F.linear(centre.reshape(channels, next * next), Transform(i)).reshape(channels, 1, next, next);
         }
         return w.MoveToOuterDisposeScope();
     }
+
+    private string TransformName(int i) => $"transform_{_kernels[i]}to{_kernels[i + 1]}";
+
+    private Parameter Transform(int i) => get_parameter(TransformName(i))!;
 }

@@ -136,7 +136,7 @@ public sealed class ElasticMbBlock : nn.Module, IInferenceCache
         if (!_inferenceTwins.TryGetValue((kernel, expand), out Static.MbConvBlock? twin))
         {
             twin = ToStatic(kernel, expand);
-            twin.to(_projectConv.Weight.device);
+            twin.to(_projectConv.Weight.device, _projectConv.Weight.dtype);   // built on the default device and dtype
             twin.eval();
             // Built inside the caller's dispose scope: the twin outlives it.
             foreach (var parameter in twin.parameters()) parameter.DetachFromDisposeScope();

@@ -1,7 +1,7 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace NasPrune.Supernet.Ofa.Elastic;
 
@@ -11,7 +11,8 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 /// </summary>
 public sealed class ElasticPointwiseConv : nn.Module
 {
-    private readonly Parameter _weight;
+    // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
+    [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
     private readonly int _maxIn;
     private readonly int _maxOut;
 
@@ -27,7 +28,7 @@ public sealed class ElasticPointwiseConv : nn.Module
     public int MaxOut => _maxOut;
 
 
-    public Tensor Forward(Tensor x, int outChannels) => F.conv2d(x, ActiveWeight(outChannels, (int)x.size(1)));
+    public Tensor Forward(Tensor x, int outChannels) => Pointwise.Conv(x, ActiveWeight(outChannels, (int)x.size(1)));
 
     /// <summary>The weight slice [out, in, 1, 1] (a view of the shared weight).</summary>
     public Tensor ActiveWeight(int outChannels, int inChannels) =>

@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,19 +9,19 @@ namespace NasPrune.Supernet.Ofa.Elastic;
 /// <summary>SE whose middle width follows its input (OFA's DynamicSE); the squeeze width is make_divisible(mid // 4).</summary>
 public sealed class ElasticSqueezeExcite : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d _reduce;
-    private readonly Conv2d _expand;
+    private readonly PointwiseConv2d _reduce;
+    private readonly PointwiseConv2d _expand;
     private readonly int _maxChannels;
 
     public ElasticSqueezeExcite(int maxChannels) : base("se")
     {
         int maxSqueeze = Channels.SqueezeWidth(maxChannels);
         _maxChannels = maxChannels;
-        _reduce = nn.Conv2d(maxChannels, maxSqueeze, 1, bias: true);
-        _expand = nn.Conv2d(maxSqueeze, maxChannels, 1, bias: true);
+        _reduce = new PointwiseConv2d(maxChannels, maxSqueeze, withBias: true);
+        _expand = new PointwiseConv2d(maxSqueeze, maxChannels, withBias: true);
         register_module("reduce", _reduce);
         register_module("expand", _expand);
-        foreach (Conv2d conv in new[] { _reduce, _expand })
+        foreach (PointwiseConv2d conv in new[] { _reduce, _expand })
         {
             Init.HeFanOut(conv.weight!);
             using var noGrad = no_grad();
@@ -28,8 +29,8 @@ public sealed class ElasticSqueezeExcite : nn.Module<Tensor, Tensor>
         }
     }
 
-    public Conv2d Reduce => _reduce;
-    public Conv2d Expand => _expand;
+    public PointwiseConv2d Reduce => _reduce;
+    public PointwiseConv2d Expand => _expand;
 
     public override Tensor forward(Tensor x)
     {
@@ -42,8 +43,8 @@ public sealed class ElasticSqueezeExcite : nn.Module<Tensor, Tensor>
         Tensor expandWeight = full ? _expand.weight! : _expand.weight!.slice(0, 0, c, 1).slice(1, 0, sq, 1);
         Tensor expandBias = full ? _expand.bias! : _expand.bias!.slice(0, 0, c, 1);
         Tensor y = x.mean([2, 3], keepdim: true);
-        y = F.relu(F.conv2d(y, reduceWeight, reduceBias));
-        y = F.hardsigmoid(F.conv2d(y, expandWeight, expandBias));
+        y = F.relu(Pointwise.Conv(y, reduceWeight, reduceBias));
+        y = F.hardsigmoid(Pointwise.Conv(y, expandWeight, expandBias));
         return x.mul(y).MoveToOuterDisposeScope();
     }
 }

@@ -12,12 +12,12 @@ namespace NasPrune.Supernet.Ofa.Static;
 /// </summary>
 public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d? _expandConv;
+    private readonly PointwiseConv2d? _expandConv;
     private readonly SafeBatchNorm2d? _expandBn;
     private readonly Conv2d _depthwiseConv;
     private readonly SafeBatchNorm2d _depthwiseBn;
     private readonly SqueezeExcite? _se;
-    private readonly Conv2d _projectConv;
+    private readonly PointwiseConv2d _projectConv;
     private readonly SafeBatchNorm2d _projectBn;
     private readonly Activation _activation;
 
@@ -30,7 +30,7 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
         _activation = shape.Activation;
         if (shape.HasExpansion)
         {
-            _expandConv = nn.Conv2d(inChannels, middle, 1, bias: false);
+            _expandConv = new PointwiseConv2d(inChannels, middle);
             _expandBn = new SafeBatchNorm2d(middle, bnEps, bnMomentum);
             register_module("expand_conv", _expandConv);
             register_module("expand_bn", _expandBn);
@@ -44,19 +44,19 @@ public sealed class MbConvBlock : nn.Module<Tensor, Tensor>
             _se = new SqueezeExcite(middle, sq);
             register_module("se", _se);
         }
-        _projectConv = nn.Conv2d(middle, outChannels, 1, bias: false);
+        _projectConv = new PointwiseConv2d(middle, outChannels);
         _projectBn = new SafeBatchNorm2d(outChannels, bnEps, bnMomentum);
         register_module("project_conv", _projectConv);
         register_module("project_bn", _projectBn);
     }
 
     public MbConvShape Shape { get; }
-    public Conv2d? ExpandConv => _expandConv;
+    public PointwiseConv2d? ExpandConv => _expandConv;
     public SafeBatchNorm2d? ExpandBn => _expandBn;
     public Conv2d DepthwiseConv => _depthwiseConv;
     public SafeBatchNorm2d DepthwiseBn => _depthwiseBn;
     public SqueezeExcite? Se => _se;
-    public Conv2d ProjectConv => _projectConv;
+    public PointwiseConv2d ProjectConv => _projectConv;
     public SafeBatchNorm2d ProjectBn => _projectBn;
 
     public override Tensor forward(Tensor x)

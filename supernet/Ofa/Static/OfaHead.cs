@@ -1,3 +1,4 @@
+using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Normalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,18 +13,18 @@ namespace NasPrune.Supernet.Ofa.Static;
 /// </summary>
 public sealed class OfaHead : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d _finalExpandConv;
+    private readonly PointwiseConv2d _finalExpandConv;
     private readonly SafeBatchNorm2d _finalExpandBn;
-    private readonly Conv2d _featureMixConv;
+    private readonly PointwiseConv2d _featureMixConv;
     private readonly Linear _classifier;
     private readonly double _dropout;
 
     public OfaHead(OfaSearchSpace space) : base("head")
     {
         int last = space.StageWidth(space.StageCount - 1);
-        _finalExpandConv = nn.Conv2d(last, space.FinalExpandWidth, 1, bias: false);
+        _finalExpandConv = new PointwiseConv2d(last, space.FinalExpandWidth);
         _finalExpandBn = new SafeBatchNorm2d(space.FinalExpandWidth, space.BnEps, space.BnMomentum);
-        _featureMixConv = nn.Conv2d(space.FinalExpandWidth, space.FeatureWidth, 1, bias: false);
+        _featureMixConv = new PointwiseConv2d(space.FinalExpandWidth, space.FeatureWidth);
         _classifier = nn.Linear(space.FeatureWidth, space.Classes);
         _dropout = space.Dropout;
         register_module("final_expand_conv", _finalExpandConv);

@@ -72,7 +72,7 @@ internal static class MacCounter
         var removers = new List<Action>();
         foreach (var module in ModuleTree.All<nn.Module>(model))
         {
-            if (module is Conv2d conv)
+            if (module is Convolution conv)
             {
                 removers.Add(conv.register_forward_hook((m, x, y) =>
                 {

@@ -37,7 +37,7 @@ public sealed class ChannelsLastTests
         using (net)
         {
             var layouts = new List<(long Channels, bool ChannelsLast)>();
-            foreach (Conv2d conv in ModuleTree.All<Conv2d>(net))
+            foreach (Convolution conv in ModuleTree.All<Convolution>(net))
                 conv.register_forward_pre_hook((_, x) =>
                 {
                     layouts.Add((x.size(1), ChannelsLast.IsChannelsLast(x)));

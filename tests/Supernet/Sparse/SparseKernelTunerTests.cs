@@ -40,7 +40,7 @@ public sealed class SparseKernelTunerTests
 
         var choices = SparseKernelTuner.Choose(net, x, net.UseSparseKernels, net.SparseKernelSwitches, ScriptedTiming());
 
-        Assert.Equal(net.named_modules().Count(m => m.module is TorchSharp.Modules.Conv2d or TorchSharp.Modules.Linear), choices.Count);
+        Assert.Equal(net.named_modules().Count(m => m.module is TorchSharp.Modules.Convolution or TorchSharp.Modules.Linear), choices.Count);
         Assert.Equal(choices.Select((_, i) => i % 2 == 0), choices.Select(c => c.Sparse));
         Assert.Equal(choices.Where(c => c.Sparse).Select(c => c.Layer), net.SparseKernelSwitches().Select(s => s.Name));
         Assert.Equal([2L, 1, 28, 28], choices.Single(c => c.Layer == "stem").InputShape);
