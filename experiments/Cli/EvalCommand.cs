@@ -68,8 +68,10 @@ public static class EvalCommand
         using (net)
         {
             bool reproduced = SubnetExport.ReproducesExport(directory, net);
-            context.Logger.LogInformation("Logits on the stored probe input are {Verdict} to the exporting process's",
-                reproduced ? "bit-identical" : "NOT identical");
+            if (reproduced) context.Logger.LogInformation("Logits on the stored probe input are bit-identical to the exporting process's");
+            else
+                context.Logger.LogWarning("Logits on the stored probe input are NOT identical to the exporting process's: this build computes "
+                    + "the network differently (another CPU or libtorch, or a NasPrune fix such as the 1x1 convolution of 0ba8479); the figures below are this build's");
             DataSplits data = FashionMnist.Load(FashionMnist.ResolveRoot(dataRoot));
             net.to(context.Device);
             EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, 1000, context.Device, net.Config.Resolution);
