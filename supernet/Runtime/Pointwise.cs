@@ -38,10 +38,11 @@ public static class Pointwise
         if (!SameDevice(weight, x) || (bias is not null && !SameDevice(bias, x)))
             throw new ArgumentException($"a 1x1 convolution needs input, weight and bias on one device, got {x.device}, {weight.device}{(bias is null ? "" : $" and {bias.device}")}");
         using var scope = NewDisposeScope();
+        bool channelsLast = ChannelsLast.IsChannelsLast(x);   // before striding, whose view is neither layout
         if (stride > 1) x = x.slice(2, 0, x.size(2), stride).slice(3, 0, x.size(3), stride);
         Tensor matrix = weight.flatten(1);   // [O, C]
         Tensor y;
-        if (ChannelsLast.IsChannelsLast(x))
+        if (channelsLast)
         {
             // [N, H, W, C] @ [C, O] -> [N, H, W, O] contiguous, seen as [N, O, H, W]: channels-last again.
             y = x.permute(0, 2, 3, 1).matmul(matrix.t());

@@ -48,14 +48,16 @@ public sealed class PointwiseTests
         }
     }
 
-    [Fact]
-    public void TheOutputKeepsTheInputsLayout()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TheOutputKeepsTheInputsLayout(int stride)
     {
         using var scope = NewDisposeScope();
         Tensor weight = randn(7, 5, 1, 1);
-        Tensor nchw = randn(2, 5, 3, 3);
-        Assert.True(ChannelsLast.IsChannelsLast(Pointwise.Conv(ChannelsLast.Apply(nchw), weight)));
-        Assert.True(Pointwise.Conv(nchw, weight).is_contiguous());
+        Tensor nchw = randn(2, 5, 6, 6);
+        Assert.True(ChannelsLast.IsChannelsLast(Pointwise.Conv(ChannelsLast.Apply(nchw), weight, stride: stride)));
+        Assert.True(Pointwise.Conv(nchw, weight, stride: stride).is_contiguous());
     }
 
     [Fact]
