@@ -15,6 +15,8 @@ namespace NasPrune.Supernet.Tas;
 /// </summary>
 public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
 {
+    private readonly string[] _widthLogitNames;
+    private readonly string[] _depthLogitNames;
     private readonly TasSearchConv _stem;
     private readonly TasSearchBlock[] _blocks;
     private readonly Linear _classifier;
@@ -36,11 +38,13 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
         _classifier = nn.Linear(space.StageWidths[^1], space.Classes);
         Parameter[] widthLogits = space.WidthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
         Parameter[] depthLogits = space.DepthChoices.Select(c => new Parameter(randn(c.Count).TimesInPlace(0.01))).ToArray();
+        _widthLogitNames = widthLogits.Select((_, i) => $"width_logits_{i}").ToArray();
+        _depthLogitNames = depthLogits.Select((_, i) => $"depth_logits_{i}").ToArray();
         register_module("stem", _stem);
         register_module("blocks", nn.ModuleList<nn.Module>(_blocks));
         register_module("classifier", _classifier);
-        for (int i = 0; i < widthLogits.Length; i++) register_parameter($"width_logits_{i}", widthLogits[i]);
-        for (int i = 0; i < depthLogits.Length; i++) register_parameter($"depth_logits_{i}", depthLogits[i]);
+        for (int i = 0; i < widthLogits.Length; i++) register_parameter(_widthLogitNames[i], widthLogits[i]);
+        for (int i = 0; i < depthLogits.Length; i++) register_parameter(_depthLogitNames[i], depthLogits[i]);
     }
 
     public TasSearchSpace Space { get; }
@@ -55,8 +59,8 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
     public double Temperature { get; set; } = 10;
 
     // Read through the registry, which Module.to() (device or dtype) updates.
-    public IReadOnlyList<Parameter> WidthLogits => Space.WidthChoices.Select((_, i) => get_parameter($"width_logits_{i}")!).ToList();
-    public IReadOnlyList<Parameter> DepthLogits => Space.DepthChoices.Select((_, i) => get_parameter($"depth_logits_{i}")!).ToList();
+    public IReadOnlyList<Parameter> WidthLogits => Array.ConvertAll(_widthLogitNames, name => get_parameter(name)!);
+    public IReadOnlyList<Parameter> DepthLogits => Array.ConvertAll(_depthLogitNames, name => get_parameter(name)!);
 
     /// <summary>The architecture logits (optimised by Adam on the other half of the data).</summary>
     public IEnumerable<(string Name, Parameter Parameter)> ArchitectureParameters() =>

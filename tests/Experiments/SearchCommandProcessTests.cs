@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NasPrune.Experiments.Search;
 using NasPrune.LatencyTables.Devices;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Predictors.Accuracy;
@@ -46,18 +47,15 @@ public sealed class SearchCommandProcessTests : IDisposable
 
         var (code, text) = NasPruneProcess.Run("search", "--config", config, "--verify");
         Assert.True(code == 0, text);
-        string[] lines = File.ReadAllLines(Path.Combine(export, "search.csv"));
-        Assert.Equal(2, lines.Length);
-        var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
-        Assert.Equal("evolution", row["Strategy"]);
-        double predicted = double.Parse(row["PredictedLatencyMs"], System.Globalization.CultureInfo.InvariantCulture);
-        double measured = double.Parse(row["MeasuredLatencyMs"], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(measured > 0 && double.Parse(row["MeasuredRawLatencyMs"], System.Globalization.CultureInfo.InvariantCulture) > 0, lines[1]);
-        Assert.True(predicted <= 0.5 * (table.PredictMs(SubnetConfig.Smallest(TinySpace.Space)) + table.PredictMs(SubnetConfig.Largest(TinySpace.Space))) + 1e-6,
+        SearchRow row = Assert.Single(CsvTable.Read<SearchRow>(Path.Combine(export, "search.csv")));
+        Assert.Equal("evolution", row.Strategy);
+        double measured = row.MeasuredLatencyMs ?? 0;
+        Assert.True(measured > 0 && row.MeasuredRawLatencyMs > 0, row.ToString());
+        Assert.True(row.PredictedLatencyMs <= 0.5 * (table.PredictMs(SubnetConfig.Smallest(TinySpace.Space)) + table.PredictMs(SubnetConfig.Largest(TinySpace.Space))) + 1e-6,
             "the pick respects its budget");
 
         JsonObject arch = JsonNode.Parse(File.ReadAllText(Path.Combine(export, "half", SubnetExport.ArchFile)))!.AsObject();
-        Assert.Equal(row["Arch"], SubnetConfig.ParseAny(TinySpace.Space, arch["config"]!.ToJsonString()).ToString());
+        Assert.Equal(row.Arch, SubnetConfig.ParseAny(TinySpace.Space, arch["config"]!.ToJsonString()).ToString());
         Assert.Equal(measured, arch["provenance"]!["measuredLatencyMs"]!.GetValue<double>());
         Assert.True(File.Exists(Path.Combine(export, "search-front.png")));
     }

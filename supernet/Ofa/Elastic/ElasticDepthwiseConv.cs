@@ -16,6 +16,7 @@ public sealed class ElasticDepthwiseConv : nn.Module
     // Named as registered, so Module.to() (device or dtype) puts the moved tensor back into this field.
     [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
     private readonly int[] _kernels;                  // descending, e.g. 7, 5, 3
+    private readonly string[] _transformNames;        // _transformNames[i]: the matrix mapping _kernels[i] -> _kernels[i + 1]
     private readonly int _stride;
     private readonly int _maxChannels;
 
@@ -28,13 +29,14 @@ public sealed class ElasticDepthwiseConv : nn.Module
         _weight = new Parameter(empty(maxChannels, 1, max, max));
         register_parameter("weight", _weight);
         Init.HeFanOut(_weight);
-        for (int i = 0; i + 1 < _kernels.Length; i++)
-            register_parameter(TransformName(i), new Parameter(eye(_kernels[i + 1] * _kernels[i + 1])));
+        _transformNames = _kernels.Skip(1).Select((next, i) => $"transform_{_kernels[i]}to{next}").ToArray();
+        for (int i = 0; i < _transformNames.Length; i++)
+            register_parameter(_transformNames[i], new Parameter(eye(_kernels[i + 1] * _kernels[i + 1])));
     }
 
     public Parameter Weight => _weight;
     /// <summary>Transforms[i] maps kernel i to kernel i + 1 (descending); read through the registry, which Module.to() updates.</summary>
-    public IReadOnlyList<Parameter> Transforms => Enumerable.Range(0, _kernels.Length - 1).Select(Transform).ToList();
+    public IReadOnlyList<Parameter> Transforms => Array.ConvertAll(_transformNames, name => get_parameter(name)!);
     public int Stride => _stride;
     public int MaxKernel => _kernels[0];
 
@@ -63,7 +65,5 @@ public sealed class ElasticDepthwiseConv : nn.Module
         return w.MoveToOuterDisposeScope();
     }
 
-    private string TransformName(int i) => $"transform_{_kernels[i]}to{_kernels[i + 1]}";
-
-    private Parameter Transform(int i) => get_parameter(TransformName(i))!;
+    private Parameter Transform(int i) => get_parameter(_transformNames[i])!;
 }
