@@ -33,6 +33,25 @@ public static class SubnetExtractor
         return net;
     }
 
+    /// <summary>
+    /// The inverse of extracting the largest network: loads a static largest network's weights and BN
+    /// statistics into the supernet's full-size tensors, so that a network trained alone can be the start
+    /// of progressive shrinking. The kernel transforms keep their values (they only shape smaller kernels).
+    /// </summary>
+    public static void LoadLargest(OfaSupernet supernet, StaticOfaNet net)
+    {
+        SubnetConfig largest = SubnetConfig.Largest(supernet.Space);
+        if (!net.Config.Space.Equals(supernet.Space) || net.Config != largest)
+            throw new ArgumentException($"the static network '{net.Config}' is not the largest network '{largest}' of the supernet's search space");
+        using var noGrad = no_grad();
+        CopyModule(net.Stem, supernet.Stem);
+        CopyModule(net.Head, supernet.Head);
+        int i = 0;
+        for (int s = 0; s < supernet.Space.StageCount; s++)
+            for (int b = 0; b < largest.Depths[s]; b++)
+                supernet.Block(s, b).LoadLargest(net.Blocks[i++]);
+    }
+
     /// <summary>Copies every state entry of <paramref name="source"/> into the entry of the same name of <paramref name="target"/>.</summary>
     private static void CopyModule(nn.Module source, nn.Module target)
     {

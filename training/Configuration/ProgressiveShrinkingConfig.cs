@@ -23,13 +23,30 @@ public sealed record ProgressiveShrinkingConfig
     [AllowedValues("batch", "running")]
     public string TeacherBn { get; init; } = "batch";
 
-    /// <summary>Supernet file (nasprune-ofa-supernet) to start from; required when the phases do not begin with the teacher.</summary>
+    /// <summary>
+    /// The phase to begin with; the listed phases before it are not run (default: the first). Lets one config
+    /// describe the whole schedule and a run start part-way, e.g. at "kernel" from a largest network trained alone.
+    /// </summary>
+    public string? StartPhase { get; init; }
+
+    /// <summary>
+    /// What to start from when the run does not begin with the teacher phase: a supernet file
+    /// (nasprune-ofa-supernet), or the largest network alone (an exported sub-network directory or the
+    /// model.npta of a run that trained it), loaded into the supernet's full-size weights.
+    /// </summary>
     public string? StartSupernet { get; init; }
 
-    /// <summary>Supernet file whose largest network is the frozen teacher; default: this run's teacher phase, else <see cref="StartSupernet"/>.</summary>
+    /// <summary>
+    /// The frozen teacher: a supernet file (its largest network), an exported largest network or the model.npta
+    /// of a run that trained it; default: this run's teacher phase, else <see cref="StartSupernet"/>.
+    /// </summary>
     public string? Teacher { get; init; }
 
     public SubnetEvaluationConfig Evaluation { get; init; } = new();
+
+    /// <summary>The phases this run trains: <see cref="Phases"/> from <see cref="StartPhase"/> on.</summary>
+    public IReadOnlyList<ShrinkingPhaseConfig> PhasesToRun() =>
+        string.IsNullOrEmpty(StartPhase) ? Phases : Phases.SkipWhile(p => p.Name != StartPhase).ToList();
 
     /// <summary>Rules across fields and against the search space; one line per problem.</summary>
     public IEnumerable<string> Problems(OfaSearchSpace space, string path)
@@ -52,15 +69,22 @@ public sealed record ProgressiveShrinkingConfig
             if (phase.IsTeacher && (Elastic(phase.Kernels) || Elastic(phase.Depths) || Elastic(phase.Expands) || phase.SubnetsPerStep != 1))
                 yield return $"config: '{at}': the teacher phase trains the largest network alone: no kernels/depths/expands lists with more than one value, subnetsPerStep 1";
         }
-        if (Phases.Count > 0 && !Phases[0].IsTeacher && string.IsNullOrEmpty(StartSupernet))
-            yield return $"config: '{path}.startSupernet' is required when the first phase is not 'teacher' (a supernet file to start from)";
+        if (!string.IsNullOrEmpty(StartPhase) && !Phases.Any(p => p.Name == StartPhase))
+        {
+            yield return $"config: '{path}.startPhase' must name one of the listed phases; allowed: {string.Join(", ", Phases.Select(p => p.Name))}; got '{StartPhase}'";
+            yield break;
+        }
+        IReadOnlyList<ShrinkingPhaseConfig> run = PhasesToRun();
+        hasTeacherPhase = run.Any(p => p.IsTeacher);
+        if (run.Count > 0 && !run[0].IsTeacher && string.IsNullOrEmpty(StartSupernet))
+            yield return $"config: '{path}.startSupernet' is required when the run does not begin with the 'teacher' phase (a supernet file, or the largest network trained alone)";
         if (hasTeacherPhase && !string.IsNullOrEmpty(StartSupernet))
             yield return $"config: '{path}.startSupernet' cannot be combined with a 'teacher' phase (the teacher phase starts from a fresh supernet)";
         if (!hasTeacherPhase && KdRatio > 0 && string.IsNullOrEmpty(Teacher) && string.IsNullOrEmpty(StartSupernet))
             yield return $"config: '{path}.teacher' is required for KD when there is no teacher phase";
         foreach (var (field, file) in new[] { ("startSupernet", StartSupernet), ("teacher", Teacher) })
-            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
-                yield return $"config: '{path}.{field}': file '{file}' does not exist";
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file) && !Directory.Exists(file))
+                yield return $"config: '{path}.{field}': '{file}' does not exist";
     }
 
     private static bool Elastic<T>(IReadOnlyList<T>? values) => values is { Count: > 1 };

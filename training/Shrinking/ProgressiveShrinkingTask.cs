@@ -28,6 +28,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 {
     private readonly TaskContext _context;
     private readonly ProgressiveShrinkingConfig _shrinking;
+    private readonly IReadOnlyList<ShrinkingPhaseConfig> _phases;   // the phases this run trains (from startPhase on)
     private readonly OfaSupernet _supernet;
     private readonly OptimizedModule _trained;
     private readonly PhaseSampling[] _sampling;
@@ -41,6 +42,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         _context = context;
         RunConfig config = context.Config;
         _shrinking = config.ProgressiveShrinking ?? throw new ArgumentException("config: 'progressiveShrinking' is required for the supernet");
+        _phases = _shrinking.PhasesToRun();
         ImageDataset train = context.Data.Train;
         Space = ModelFactory.Space(config.Model, train.Channels, train.Classes);
         _supernet = new OfaSupernet(Space);
@@ -49,9 +51,9 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         _trained = context.Optimized(_supernet);
 
         double lrScale = config.Training.BatchSize / 64.0;
-        Phases = _shrinking.Phases.Select(p => new TrainingPhase(p.Name,
+        Phases = _phases.Select(p => new TrainingPhase(p.Name,
             (long)(p.Epochs + p.WarmupEpochs) * context.BatchesPerEpoch, (long)p.WarmupEpochs * context.BatchesPerEpoch, p.BaseLrPer64 * lrScale)).ToList();
-        _sampling = _shrinking.Phases.Select(p => new PhaseSampling(Space, p, config.Seed)).ToArray();
+        _sampling = _phases.Select(p => new PhaseSampling(Space, p, config.Seed)).ToArray();
 
         SubnetEvaluationConfig evaluation = _shrinking.Evaluation;
         _measurement = new SubnetMeasurement(context.Data, evaluation.RecalibrationImages, (ulong)config.Seed, config.Training.EvalBatchSize, context.Device);
@@ -84,7 +86,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 
     public void EnterPhase(int phase, bool fresh)
     {
-        ShrinkingPhaseConfig config = _shrinking.Phases[phase];
+        ShrinkingPhaseConfig config = _phases[phase];
         if (fresh) _trained.Optimizer.ResetMomentum(); // each phase starts with a new optimiser, as the reference's
         _supernet.train();
         if (!config.IsTeacher && _shrinking.KdRatio > 0) _teacher ??= LoadTeacher();
@@ -106,7 +108,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     /// <summary>Forward and backward of every sub-network of the step on <paramref name="batch"/>: gradients add up (no optimiser step).</summary>
     public StepStatistics Accumulate(int phase, long step, Batch batch)
     {
-        ShrinkingPhaseConfig config = _shrinking.Phases[phase];
+        ShrinkingPhaseConfig config = _phases[phase];
         PhaseSampling sampling = _sampling[phase];
         int resolution = sampling.ResolutionAt(step);
         Tensor images = OfaInput.Resize(batch.Images, resolution);
@@ -140,7 +142,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 
         Directory.CreateDirectory(Path.GetDirectoryName(_context.Run.PhaseSupernet(name))!);
         SupernetFile.Write(_context.Run.PhaseSupernet(name), _supernet, new JsonObject { ["phase"] = name, ["step"] = end.Step, ["seed"] = _context.Config.Seed });
-        if (_shrinking.Phases[phase].IsTeacher)
+        if (_phases[phase].IsTeacher)
         {
             using StaticOfaNet teacher = SubnetExtractor.Extract(_supernet, SubnetConfig.Largest(Space));
             teacher.cpu();
@@ -217,13 +219,22 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 
     private JsonObject InputJson() => _context.Data.Normalization.ToInputJson(_context.Config.Data.Dataset);
 
+    /// <summary>Starts from a supernet file, or from a static largest network (trained alone) loaded into the full-size weights.</summary>
     private void LoadStart(string path)
     {
+        const string field = "progressiveShrinking.startSupernet";
+        if (!LargestNetworkFile.IsSupernetFile(path))
+        {
+            using StaticOfaNet largest = LargestNetworkFile.Read(path, Space, field);
+            SubnetExtractor.LoadLargest(_supernet, largest);
+            _context.Logger.LogInformation("Starting from the largest network {Path}: the supernet's full-size weights", path);
+            return;
+        }
         var (start, metadata) = SupernetFile.Read(path);
         using (start)
         {
             if (!start.Space.Equals(Space))
-                throw new InvalidDataException($"progressiveShrinking.startSupernet: '{path}' has a different search space than model.space / widthMultiplier / the data");
+                throw new InvalidDataException($"{field}: '{path}' has a different search space than model.space / widthMultiplier / the data");
             ModuleState.Load(_supernet, ModuleState.Named(start).ToDictionary(), "", path);
         }
         _context.Logger.LogInformation("Starting from supernet {Path} (phase {Phase})", path, metadata["phase"]?.ToString() ?? "?");
@@ -233,16 +244,17 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     {
         StaticOfaNet net;
         string source;
-        if (Directory.Exists(_context.Run.Teacher) && _shrinking.Phases.Any(p => p.IsTeacher))
+        if (Directory.Exists(_context.Run.Teacher) && _phases.Any(p => p.IsTeacher))
         {
             (net, _) = SubnetExport.Read(_context.Run.Teacher);
             source = _context.Run.Teacher;
         }
         else
         {
-            source = !string.IsNullOrEmpty(_shrinking.Teacher) ? _shrinking.Teacher
+            bool own = !string.IsNullOrEmpty(_shrinking.Teacher);
+            source = own ? _shrinking.Teacher!
                 : _shrinking.StartSupernet ?? throw new InvalidOperationException("no teacher: the run has neither a finished teacher phase nor a teacher file");
-            net = Teacher.FromSupernetFile(source, Space);
+            net = LargestNetworkFile.Read(source, Space, own ? "progressiveShrinking.teacher" : "progressiveShrinking.startSupernet");
         }
         _context.Logger.LogInformation("Teacher {Arch} from {Source} (BN {Mode})", net.Config.ToString(), source, _shrinking.TeacherBn);
         return new Teacher(net, _shrinking.TeacherBn, _context.Device);

@@ -118,6 +118,33 @@ public sealed class ElasticMbBlock : nn.Module, IInferenceCache
         return twin;
     }
 
+    /// <summary>
+    /// Loads a static block of the largest choice (max kernel, max expand ratio) into the full-size weights
+    /// and BN statistics: the inverse of <see cref="ToStatic"/> for that choice. The kernel transforms keep
+    /// their values; they only shape the smaller kernels.
+    /// </summary>
+    public void LoadLargest(Static.MbConvBlock source)
+    {
+        Static.MbConvShape shape = Shape(_depthwiseConv.MaxKernel, Space.ExpandRatios.Max());
+        if (!source.Shape.Equals(shape))
+            throw new ArgumentException($"block {StageIndex}.{Index}: the static block's shape {source.Shape} is not the largest choice {shape}");
+        using var noGrad = no_grad();
+        _expandConv.Weight.copy_(source.ExpandConv!.weight!);
+        LoadBn(source.ExpandBn!, _expandBn);
+        _depthwiseConv.Weight.copy_(source.DepthwiseConv.weight!);
+        LoadBn(source.DepthwiseBn, _depthwiseBn);
+        if (_se is not null && source.Se is { } sourceSe)
+        {
+            _se.Reduce.weight!.copy_(sourceSe.Reduce.weight!);
+            _se.Reduce.bias!.copy_(sourceSe.Reduce.bias!);
+            _se.Expand.weight!.copy_(sourceSe.Expand.weight!);
+            _se.Expand.bias!.copy_(sourceSe.Expand.bias!);
+        }
+        _projectConv.Weight.copy_(source.ProjectConv.weight!);
+        LoadBn(source.ProjectBn, _projectBn);
+        ClearInferenceCache();
+    }
+
     public override void train(bool on = true)
     {
         base.train(on);
@@ -154,6 +181,16 @@ public sealed class ElasticMbBlock : nn.Module, IInferenceCache
         target.running_mean!.copy_(bn.running_mean!.slice(0, 0, channels, 1));
         target.running_var!.copy_(bn.running_var!.slice(0, 0, channels, 1));
         target.num_batches_tracked!.copy_(bn.num_batches_tracked!);
+    }
+
+    private static void LoadBn(SafeBatchNorm2d source, ElasticBatchNorm target)
+    {
+        var bn = target.Bn;
+        bn.weight!.copy_(source.weight!);
+        bn.bias!.copy_(source.bias!);
+        bn.running_mean!.copy_(source.running_mean!);
+        bn.running_var!.copy_(source.running_var!);
+        bn.num_batches_tracked!.copy_(source.num_batches_tracked!);
     }
 
     protected override void Dispose(bool disposing)

@@ -75,6 +75,10 @@ public sealed class ConfigLoaderTests : IDisposable
         "'progressiveShrinking.phases[0]': the teacher phase trains the largest network alone")]
     [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "depth2" } ] } }""",
         "'progressiveShrinking.startSupernet' is required")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "startPhase": "depth", "phases": [ { "name": "teacher" }, { "name": "kernel" } ] } }""",
+        "'progressiveShrinking.startPhase' must name one of the listed phases; allowed: teacher, kernel; got 'depth'")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "startPhase": "kernel", "phases": [ { "name": "teacher" }, { "name": "kernel" } ] } }""",
+        "'progressiveShrinking.startSupernet' is required when the run does not begin with the 'teacher' phase")]
     [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "teacher", "subnetsPerStep": 0 } ] } }""",
         "'progressiveShrinking.phases[0].subnetsPerStep' must be in [1, 64]")]
     [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "teacherBn": "frozen", "phases": [ { "name": "teacher" } ] } }""",

@@ -60,6 +60,42 @@ public sealed class ExtractionTests
         using (no_grad()) foreach (var p in net.parameters()) p.add_(1);
         TensorAssert.BitEqual(before, extracted.parameters().First());
     }
+
+    [Fact]
+    public void LoadingTheLargestNetworkIsTheInverseOfExtractingIt()
+    {
+        using var scope = NewDisposeScope();
+        SubnetConfig largest = SubnetConfig.Largest(TinySpace.Space);
+        using var source = Perturbed(seed: 1);
+        using StaticOfaNet trained = SubnetExtractor.Extract(source, largest);
+        using var fresh = Perturbed(seed: 2);
+        var transformsBefore = fresh.named_parameters().Where(p => p.name.Contains("transform_")).ToDictionary(p => p.name, p => p.parameter.clone());
+        Tensor x = randn(2, 1, largest.Resolution, largest.Resolution);
+        fresh.eval();
+        using (no_grad()) fresh.Forward(x, largest);   // fills the inference cache, which loading must drop
+
+        SubnetExtractor.LoadLargest(fresh, trained);
+
+        // Every state entry of the largest network comes back bit for bit, BN statistics included ...
+        using StaticOfaNet again = SubnetExtractor.Extract(fresh, largest);
+        var expected = trained.state_dict();
+        foreach (var (name, tensor) in again.state_dict()) TensorAssert.BitEqual(expected[name], tensor, name);
+        // ... the kernel transforms, which the largest network does not use, keep their values ...
+        foreach (var (name, parameter) in fresh.named_parameters().Where(p => p.name.Contains("transform_")))
+            TensorAssert.BitEqual(transformsBefore[name], parameter, name);
+        // ... and the supernet computes the trained network's function.
+        trained.eval();
+        using (no_grad()) TensorAssert.BitEqual(trained.forward(x), fresh.Forward(x, largest));
+    }
+
+    [Fact]
+    public void OnlyTheLargestNetworkCanBeLoadedIntoTheSupernet()
+    {
+        using var source = Perturbed();
+        using StaticOfaNet smallest = SubnetExtractor.Extract(source, SubnetConfig.Smallest(TinySpace.Space));
+        var e = Assert.Throws<ArgumentException>(() => SubnetExtractor.LoadLargest(source, smallest));
+        Assert.Contains("is not the largest network", e.Message);
+    }
 }
 
 /// <summary>Counts conv and linear MACs of a forward pass with hooks (the independent check of <see cref="SubnetCost"/>).</summary>

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Tests.TestSupport;
 using NasPrune.Training.Configuration;
@@ -160,6 +162,90 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         Assert.Contains(logger.Lines, l => l.Contains("Teacher") && l.Contains(start));
         Assert.Contains(logger.Lines, l => l.Contains("expand stage 0"));
         Assert.Equal(["expand1", "expand2"], CsvTable.Read<PhaseRow>(run.PhasesCsv).Select(r => r.Stage));
+    }
+
+    [Fact]
+    public void ARunCanStartAtALaterPhaseFromTheLargestNetworkTrainedAlone()
+    {
+        string data = TinyShrinking.WriteData(_temp);
+        string alone = WriteLargestRunModel(seed: 3, out StaticOfaNet trained);
+        using (trained)
+        {
+            RunConfig config = TinyShrinking.Config(data, startSupernet: alone);
+            config = config with { ProgressiveShrinking = config.ProgressiveShrinking! with { StartPhase = "depth2" } };
+            Assert.Empty(config.Problems());
+
+            // At the start the supernet's largest network is the network trained alone, bit for bit.
+            NasPrune.Supernet.Runtime.TorchSetup.Configure(1, config.Seed);
+            DataSplits splits = DataSource.Load(config.Data);
+            var loader = new BatchLoader(splits.Train, config.Training.BatchSize, splits.Normalization, Augmentation.Standard, shuffle: true, dropLast: true, seed: 5);
+            using (var task = new ProgressiveShrinkingTask(new TaskContext(config, splits, new RunDirectory(_temp.File("start-task")), CPU, loader, NullLogger.Instance)))
+            {
+                Assert.Equal(["depth2", "expand1", "expand2"], task.Phases.Select(p => p.Name));
+                using var largest = SubnetExtractor.Extract(task.Supernet, SubnetConfig.Largest(task.Space));
+                var expected = trained.state_dict();
+                foreach (var (name, tensor) in largest.state_dict()) TensorAssert.BitEqual(expected[name], tensor, name);
+            }
+
+            // The run trains only the phases from startPhase on, with the same network as its teacher.
+            var run = new RunDirectory(_temp.File("from-alone"));
+            var logger = new ListLogger();
+            Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
+            Assert.Contains(logger.Lines, l => l.Contains("Starting from the largest network") && l.Contains(alone));
+            Assert.Contains(logger.Lines, l => l.Contains("Teacher") && l.Contains(alone));
+            Assert.Equal(["depth2", "expand1", "expand2"], CsvTable.Read<PhaseRow>(run.PhasesCsv).Select(r => r.Stage));
+        }
+    }
+
+    [Fact]
+    public void ALargestNetworkFileMustHoldTheLargestNetworkOfTheRunsSpace()
+    {
+        OfaSearchSpace space = OfaSearchSpace.Default(0.25);
+        string alone = WriteLargestRunModel(seed: 4, out StaticOfaNet trained);
+        using (trained)
+        {
+            using StaticOfaNet read = LargestNetworkFile.Read(alone, space, "progressiveShrinking.teacher");
+            var expected = trained.state_dict();
+            foreach (var (name, tensor) in read.state_dict()) TensorAssert.BitEqual(expected[name], tensor, name);
+
+            string exported = _temp.File("exported-largest");
+            SubnetExport.Write(exported, trained);
+            using StaticOfaNet fromExport = LargestNetworkFile.Read(exported, space, "progressiveShrinking.teacher");
+            foreach (var (name, tensor) in fromExport.state_dict()) TensorAssert.BitEqual(expected[name], tensor, name);
+        }
+
+        // Another width: the arch is the largest, but not of this space.
+        var e = Assert.Throws<InvalidDataException>(() => LargestNetworkFile.Read(alone, OfaSearchSpace.Default(0.5), "progressiveShrinking.teacher"));
+        Assert.Contains("progressiveShrinking.teacher", e.Message);
+
+        // A smaller network.
+        string small = _temp.File("smallest.npta");
+        using (var net = new StaticOfaNet(SubnetConfig.Smallest(space)))
+            TensorArchive.Write(small, ModuleState.Named(net), new JsonObject { ["arch"] = ModelConfig.SubnetPrefix + SubnetConfig.Smallest(space) });
+        e = Assert.Throws<InvalidDataException>(() => LargestNetworkFile.Read(small, space, "progressiveShrinking.startSupernet"));
+        Assert.Contains("'progressiveShrinking.startSupernet'", e.Message);
+        Assert.Contains("not the largest network", e.Message);
+
+        // Something else entirely.
+        string resnet = _temp.File("resnet.npta");
+        TensorArchive.Write(resnet, [], new JsonObject { ["arch"] = "resnet20" });
+        e = Assert.Throws<InvalidDataException>(() => LargestNetworkFile.Read(resnet, space, "progressiveShrinking.teacher"));
+        Assert.Contains("neither a supernet file nor the model of an 'ofa:<arch>' run", e.Message);
+    }
+
+    /// <summary>A trained-alone largest network as a run writes it (model.npta with its arch); BN statistics perturbed so mistakes show.</summary>
+    private string WriteLargestRunModel(long seed, out StaticOfaNet net)
+    {
+        string path = _temp.File($"alone-{seed}.npta");
+        manual_seed(seed);
+        SubnetConfig largest = SubnetConfig.Largest(OfaSearchSpace.Default(0.25));
+        net = new StaticOfaNet(largest);
+        using (no_grad())
+            foreach (var (name, tensor) in net.state_dict())
+                if (name.EndsWith("running_var", StringComparison.Ordinal)) tensor.uniform_(0.5, 2.0);
+                else if (name.EndsWith("running_mean", StringComparison.Ordinal)) tensor.normal_(0, 0.1);
+        TensorArchive.Write(path, ModuleState.Named(net), new JsonObject { ["arch"] = ModelConfig.SubnetPrefix + largest });
+        return path;
     }
 
     private ProgressiveShrinkingTask KdTask(int subnetsPerStep, string teacherBn)
