@@ -13,8 +13,9 @@ namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// A command that runs a config as a resumable hosted job (<c>train</c>, <c>prune</c>): <c>--config FILE --run-dir DIR
-/// [--device D] [--threads N]</c>. The config is loaded, validated and checked by the command's own rule before
-/// anything is written; SIGINT/SIGTERM checkpoint and exit 0; the run's pictures are drawn at the end.
+/// [--device D] [--threads N] [--check]</c>. The config is loaded, validated and checked by the command's own rule before
+/// anything is written; SIGINT/SIGTERM checkpoint and exit 0; the run's pictures are drawn at the end. With --check it
+/// stops before the first step and writes nothing (<see cref="RunTrainer.Check"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -25,7 +26,11 @@ public static class RunCommand
         var runDir = CommonOptions.RunDir(required: true);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command(name, description) { config, runDir, device, threads };
+        var checkOnly = new Option<bool>("--check")
+        {
+            Description = "validate the config and every file it names, build the task, load the newest checkpoint, show the plan; write nothing",
+        };
+        var command = new Command(name, description) { config, runDir, device, threads, checkOnly };
         command.SetAction((parse, _) => CommandGuard.RunAsync(async () =>
         {
             RunConfig loaded = ConfigLoader.Load<RunConfig>(parse.GetRequiredValue(config).FullName);
@@ -37,6 +42,12 @@ public static class RunCommand
             };
             DeviceSelector.Parse(loaded.Device, "device");
             var run = new RunDirectory(parse.GetRequiredValue(runDir).FullName);
+            if (parse.GetValue(checkOnly))
+            {
+                using var context = new CommandContext(name, loaded.Device, loaded.Threads, loaded.Seed);
+                new RunTrainer(loaded, run, context.Logger).Check();
+                return 0;
+            }
             run.Create();
             var reports = new RunReports(loaded.Name);
             int code = await JobHost.RunAsync(run.Log, services => new TrainingJob(loaded, run,

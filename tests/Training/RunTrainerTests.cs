@@ -103,6 +103,38 @@ public sealed class RunTrainerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ACheckWritesNothingAndSaysWhereARunWouldStartOrResume()
+    {
+        string data = TinyRun.WriteData(_temp);
+        RunConfig config = TinyRun.Config(data);      // 8 steps in one phase
+        var run = new RunDirectory(_temp.File("checked"));
+
+        RunCheck fresh = new RunTrainer(config, run, NullLogger.Instance).Check();
+        Assert.Equal((8L, 0L, false), (fresh.TotalSteps, fresh.StartStep, fresh.Complete));
+        Assert.Equal([2], fresh.Phases.Select(p => p.Epochs));
+        Assert.False(Directory.Exists(run.Root));
+
+        using (var stop = new CancellationTokenSource())
+            new RunTrainer(config, run, NullLogger.Instance, new StopAtStep(3, stop)).Run(stop.Token);
+        var before = Snapshot(run.Root);
+        RunCheck stopped = new RunTrainer(config, run, NullLogger.Instance).Check();
+        Assert.Equal((3L, false), (stopped.StartStep, stopped.Complete));
+        Assert.Equal(before, Snapshot(run.Root));
+
+        // A changed config is refused by the check exactly as by the run.
+        var changed = config with { Training = config.Training with { Lr = 0.2 } };
+        Assert.Contains("training.lr", Assert.Throws<RunMismatchException>(() => new RunTrainer(changed, run, NullLogger.Instance).Check()).Message);
+
+        Assert.Equal(TrainingOutcome.Completed, Train(config, run, CancellationToken.None));
+        Assert.True(new RunTrainer(config, run, NullLogger.Instance).Check().Complete);
+    }
+
+    /// <summary>Every file under a folder with its length and SHA-256.</summary>
+    private static List<(string, long, string)> Snapshot(string root) =>
+        Directory.GetFiles(root, "*", SearchOption.AllDirectories).Order()
+            .Select(f => (Path.GetRelativePath(root, f), new FileInfo(f).Length, AtomicFile.Sha256Hex(f))).ToList();
+
     private static TrainingOutcome Train(RunConfig config, RunDirectory run, CancellationToken token) =>
         new RunTrainer(config, run, NullLogger.Instance).Run(token);
 

@@ -28,13 +28,8 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
     public TrainingOutcome Run(CancellationToken cancellation)
     {
-        Device device = DeviceSelector.Parse(config.Device);
-        TorchSetup.Configure(config.Threads, config.Seed);
-        DataSplits data = DataSource.Load(config.Data);
+        var (data, loader, context) = Setup();
         ImageDataset train = data.Train;
-        var loader = new BatchLoader(train, config.Training.BatchSize, data.Normalization,
-            config.Data.Augment ? Augmentation.Standard : null, shuffle: true, dropLast: true, seed: (ulong)config.Seed);
-        var context = new TaskContext(config, data, run, device, loader, logger);
         using ITrainingTask task = TrainingTasks.Create(context);
         PrepareRunDirectory();
         logger.LogInformation("Data {Dataset}: {Train} train, {Validation} validation, {Test} test images of {C}x{H}x{W}",
@@ -100,6 +95,39 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         if (!savedAtThisStep) Save(checkpoints, task, state);
         Finish(task, metrics, plan, state, data);
         return TrainingOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Everything <see cref="Run"/> does before its first step, writing nothing: the config against the data, the
+    /// task built (the start, teacher and base files it names read and checked), the run directory's stored config
+    /// compared, the newest good checkpoint loaded into the task, and the phase a run would start or resume in
+    /// prepared. So a mistake in a multi-hour run's setup shows in seconds (<c>nasprune train --check</c>).
+    /// </summary>
+    public RunCheck Check()
+    {
+        var (_, loader, context) = Setup();
+        using ITrainingTask task = TrainingTasks.Create(context);
+        CompareStoredConfig();
+        var plan = new PhasePlan(task.Phases, loader.BatchesPerEpoch);
+        RunState state = Restore(new CheckpointStore(run.Checkpoints, int.MaxValue, logger), task, plan);
+        bool complete = state.Step >= plan.TotalSteps && File.Exists(run.Result);
+        if (state.Step < plan.TotalSteps) Enter(task, plan.PhaseAt(state.Step), state);
+        var phases = plan.Phases.Select((p, i) => new RunCheck.Phase(p.Name, plan.Epochs(i), p.Steps)).ToList();
+        logger.LogInformation("Check passed, nothing written: {Model}; {Steps} steps of batch {Batch} ({Epochs} epochs: {Phases}); {Where}",
+            task.Describe(), plan.TotalSteps, config.Training.BatchSize, plan.TotalEpochs,
+            string.Join(", ", phases.Select(p => $"{p.Name} {p.Epochs} ({p.Steps} steps)")),
+            complete ? "the run is complete" : state.Step > 0 ? $"a run would resume at step {state.Step}" : "a run would start at step 0");
+        return new RunCheck(task.Describe(), phases, plan.TotalSteps, state.Step, complete);
+    }
+
+    private (DataSplits Data, BatchLoader Loader, TaskContext Context) Setup()
+    {
+        Device device = DeviceSelector.Parse(config.Device);
+        TorchSetup.Configure(config.Threads, config.Seed);
+        DataSplits data = DataSource.Load(config.Data);
+        var loader = new BatchLoader(data.Train, config.Training.BatchSize, data.Normalization,
+            config.Data.Augment ? Augmentation.Standard : null, shuffle: true, dropLast: true, seed: (ulong)config.Seed);
+        return (data, loader, new TaskContext(config, data, run, device, loader, logger));
     }
 
     /// <summary>Prepares a phase in this process; a phase not yet prepared in the checkpoint starts fresh.</summary>
@@ -181,15 +209,19 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
     private void PrepareRunDirectory()
     {
+        CompareStoredConfig();
         run.Create();
-        if (File.Exists(run.Config))
-        {
-            RunConfig stored = RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config);
-            string? difference = RunConfigJson.FirstDifference(stored, config);
-            if (difference is not null)
-                throw new RunMismatchException($"run directory {run.Root} was started with a different config ({difference}); use a new --run-dir or the original config");
-        }
         AtomicFile.WriteAllText(run.Config, RunConfigJson.Serialize(config));
+    }
+
+    /// <summary>A run resumes only under the config it started with (operational fields aside).</summary>
+    private void CompareStoredConfig()
+    {
+        if (!File.Exists(run.Config)) return;
+        RunConfig stored = RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config);
+        string? difference = RunConfigJson.FirstDifference(stored, config);
+        if (difference is not null)
+            throw new RunMismatchException($"run directory {run.Root} was started with a different config ({difference}); use a new --run-dir or the original config");
     }
 
     private RunState Restore(CheckpointStore checkpoints, ITrainingTask task, PhasePlan plan)

@@ -233,6 +233,22 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         Assert.Contains("neither a supernet file nor the model of an 'ofa:<arch>' run", e.Message);
     }
 
+    [Fact]
+    public void ACheckFindsAStartFileThatIsNotTheLargestNetworkAndWritesNothing()
+    {
+        string data = TinyShrinking.WriteData(_temp);
+        OfaSearchSpace space = OfaSearchSpace.Default(0.25);
+        string small = _temp.File("small-start.npta");
+        using (var net = new StaticOfaNet(SubnetConfig.Smallest(space)))
+            TensorArchive.Write(small, ModuleState.Named(net), new JsonObject { ["arch"] = ModelConfig.SubnetPrefix + SubnetConfig.Smallest(space) });
+        RunConfig config = TinyShrinking.Config(data, startSupernet: small);
+        config = config with { ProgressiveShrinking = config.ProgressiveShrinking! with { StartPhase = "kernel" } };
+        var run = new RunDirectory(_temp.File("checked-ps"));
+        var e = Assert.Throws<InvalidDataException>(() => new RunTrainer(config, run, NullLogger.Instance).Check());
+        Assert.Contains("'progressiveShrinking.startSupernet'", e.Message);
+        Assert.False(Directory.Exists(run.Root));
+    }
+
     /// <summary>A trained-alone largest network as a run writes it (model.npta with its arch); BN statistics perturbed so mistakes show.</summary>
     private string WriteLargestRunModel(long seed, out StaticOfaNet net)
     {
