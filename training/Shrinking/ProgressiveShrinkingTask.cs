@@ -112,7 +112,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         PhaseSampling sampling = _sampling[phase];
         int resolution = sampling.ResolutionAt(step);
         Tensor images = OfaInput.Resize(batch.Images, resolution);
-        Tensor? soft = config.IsTeacher || _teacher is null ? null : _teacher.Probabilities(images);
+        Tensor? soft = config.IsTeacher || _teacher is null ? null : _teacher.Probabilities(TeacherInput(batch.Images, images));
         double lossSum = 0;
         long correct = 0;
         for (int i = 0; i < config.SubnetsPerStep; i++)
@@ -127,6 +127,12 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
         }
         return new StepStatistics(lossSum, config.SubnetsPerStep, correct, (long)batch.Count * config.SubnetsPerStep);
     }
+
+    /// <summary>The batch as the teacher sees it (<see cref="ProgressiveShrinkingConfig.TeacherResolution"/>).</summary>
+    private Tensor TeacherInput(Tensor original, Tensor atStepResolution) =>
+        _shrinking.TeacherResolution == ProgressiveShrinkingConfig.TeacherAtMaxResolution
+            ? OfaInput.Resize(original, Space.Resolutions.Max())
+            : atStepResolution;
 
     public EvaluationResult? ValidateEpoch(int phase) =>
         _shrinking.Evaluation.EveryEpoch ? _measurement.Measure(_supernet, SubnetConfig.Largest(Space), _validation) : null;

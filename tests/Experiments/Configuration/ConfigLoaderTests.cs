@@ -81,6 +81,8 @@ public sealed class ConfigLoaderTests : IDisposable
         "'progressiveShrinking.startSupernet' is required when the run does not begin with the 'teacher' phase")]
     [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "phases": [ { "name": "teacher", "subnetsPerStep": 0 } ] } }""",
         "'progressiveShrinking.phases[0].subnetsPerStep' must be in [1, 64]")]
+    [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "teacherResolution": "min", "phases": [ { "name": "teacher" } ] } }""",
+        "'progressiveShrinking.teacherResolution' must be one of: step, max")]
     [InlineData("""{ "model": { "arch": "ofa-supernet" }, "progressiveShrinking": { "teacherBn": "frozen", "phases": [ { "name": "teacher" } ] } }""",
         "'progressiveShrinking.teacherBn' must be one of: batch, running")]
     public void BadValuesGiveOneLineNamingTheField(string json, params string[] expected)

@@ -117,6 +117,40 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         Assert.Contains(parameters, p => !each[0][p.name].allclose(summed[p.name], 1e-4, 1e-6));
     }
 
+    [Fact]
+    public void WithTeacherResolutionMaxTheTeacherSeesEveryBatchAtTheLargestResolution()
+    {
+        const long step = 5;
+        // BN in batch mode: a freshly initialised teacher in eval mode gives nearly the same output for every input.
+        using var task = KdTask(subnetsPerStep: 1, teacherBn: "batch", ProgressiveShrinkingConfig.TeacherAtMaxResolution);
+        OfaSupernet supernet = task.Supernet;
+        var parameters = supernet.named_parameters().ToList();
+        Batch batch = RandomBatch();
+        var sampling = new PhaseSampling(task.Space, task.Config.ProgressiveShrinking!.Phases[0], task.Config.Seed);
+        int resolution = sampling.ResolutionAt(step);
+        Assert.True(resolution < task.Space.Resolutions.Max());   // the phase samples 20 and 24; the space goes to 32
+
+        manual_seed(99);
+        task.Accumulate(0, step, batch);
+        var actual = parameters.ToDictionary(p => p.name, p => Grad(p.parameter));
+
+        // Replays with the teacher at 32 and at the step's resolution: the first is what the task did.
+        Tensor images = OfaInput.Resize(batch.Images, resolution);
+        SubnetConfig config = sampling.SubnetAt(step, 0, resolution);
+        Dictionary<string, Tensor> Replay(Tensor teacherInput)
+        {
+            foreach (var (_, p) in parameters) p.grad = null;
+            manual_seed(99);
+            Tensor soft = task.ActiveTeacher!.Probabilities(teacherInput);
+            DistillationLoss.Of(supernet.Forward(images, config), batch.Labels, 0.1, soft, 1.0).backward();
+            return parameters.ToDictionary(p => p.name, p => Grad(p.parameter));
+        }
+        var atMax = Replay(OfaInput.Resize(batch.Images, task.Space.Resolutions.Max()));
+        foreach (var (name, _) in parameters) TensorAssert.Close(atMax[name], actual[name], 1e-6, name);
+        var atStep = Replay(images);
+        Assert.Contains(parameters, p => !atStep[p.name].allclose(actual[p.name], 1e-4, 1e-6));
+    }
+
     [Theory]
     [InlineData(5)]   // inside depth1 (2 steps a phase)
     [InlineData(8)]   // the depth2 / expand1 boundary: the checkpoint holds expand1 prepared (channels sorted)
@@ -264,11 +298,12 @@ public sealed class ProgressiveShrinkingTests : IDisposable
         return path;
     }
 
-    private ProgressiveShrinkingTask KdTask(int subnetsPerStep, string teacherBn)
+    private ProgressiveShrinkingTask KdTask(int subnetsPerStep, string teacherBn, string teacherResolution = ProgressiveShrinkingConfig.TeacherAtStepResolution)
     {
         string data = TinyShrinking.WriteData(_temp);
         var phase = TinyShrinking.AllPhases[^1] with { SubnetsPerStep = subnetsPerStep };
         RunConfig config = TinyShrinking.Config(data, [phase], WriteSupernet(seed: 1), teacherBn);
+        config = config with { ProgressiveShrinking = config.ProgressiveShrinking! with { TeacherResolution = teacherResolution } };
         NasPrune.Supernet.Runtime.TorchSetup.Configure(1, config.Seed);
         DataSplits splits = DataSource.Load(config.Data);
         var loader = new BatchLoader(splits.Train, config.Training.BatchSize, splits.Normalization, Augmentation.Standard, shuffle: true, dropLast: true, seed: 5);
