@@ -262,7 +262,8 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
                 : _shrinking.StartSupernet ?? throw new InvalidOperationException("no teacher: the run has neither a finished teacher phase nor a teacher file");
             net = LargestNetworkFile.Read(source, Space, own ? "progressiveShrinking.teacher" : "progressiveShrinking.startSupernet");
         }
-        _context.Logger.LogInformation("Teacher {Arch} from {Source} (BN {Mode})", net.Config.ToString(), source, _shrinking.TeacherBn);
+        _context.Logger.LogInformation("Teacher {Arch} from {Source} (BN {Mode}; sees each batch at {Resolution})", net.Config.ToString(), source, _shrinking.TeacherBn,
+            _shrinking.TeacherResolution == ProgressiveShrinkingConfig.TeacherAtMaxResolution ? $"resolution {Space.Resolutions.Max()}" : "the step's resolution");
         return new Teacher(net, _shrinking.TeacherBn, _context.Device);
     }
 
