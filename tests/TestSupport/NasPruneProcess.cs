@@ -32,11 +32,14 @@ public sealed class NasPruneProcess : IDisposable
         return new NasPruneProcess(Process.Start(info)!);
     }
 
-    /// <summary>Runs to the end and returns (exit code, everything printed).</summary>
+    /// <summary>
+    /// Runs to the end and returns (exit code, everything printed). The limit only catches a hang: these runs take
+    /// seconds to a minute, but beside other trainings on 2 cores one took over 3 minutes.
+    /// </summary>
     public static (int ExitCode, string Output) Run(params string[] args)
     {
         using var p = Start(args);
-        return (p.WaitForExit(TimeSpan.FromMinutes(3)), p.Output);
+        return (p.WaitForExit(TimeSpan.FromMinutes(10)), p.Output);
     }
 
     public string Output
