@@ -9,7 +9,8 @@ namespace NasPrune.Supernet.Ofa;
 /// </summary>
 public static class SupernetFile
 {
-    private const string Format = "nasprune-ofa-supernet/1";
+    /// <summary>The format tag in a supernet file's metadata.</summary>
+    public const string Format = "nasprune-ofa-supernet/1";
 
     public static string Write(string path, OfaSupernet supernet, JsonObject? extra = null)
     {

@@ -64,7 +64,6 @@ public sealed record ProgressiveShrinkingConfig
     public IEnumerable<string> Problems(OfaSearchSpace space, string path)
     {
         int previous = -1;
-        bool hasTeacherPhase = false;
         for (int i = 0; i < Phases.Count; i++)
         {
             ShrinkingPhaseConfig phase = Phases[i];
@@ -73,7 +72,6 @@ public sealed record ProgressiveShrinkingConfig
             if (order <= previous)
                 yield return $"config: '{at}.name' must come after '{ShrinkingPhaseConfig.Names[previous]}' in the order {string.Join(", ", ShrinkingPhaseConfig.Names)} (each at most once); got '{phase.Name}'";
             previous = Math.Max(previous, order);
-            hasTeacherPhase |= phase.IsTeacher;
             foreach (string problem in ChoiceProblems(phase.Kernels, space.Kernels, $"{at}.kernels")) yield return problem;
             foreach (string problem in ChoiceProblems(phase.Depths, space.Depths, $"{at}.depths")) yield return problem;
             foreach (string problem in ChoiceProblems(phase.Expands, space.ExpandRatios, $"{at}.expands")) yield return problem;
@@ -87,7 +85,7 @@ public sealed record ProgressiveShrinkingConfig
             yield break;
         }
         IReadOnlyList<ShrinkingPhaseConfig> run = PhasesToRun();
-        hasTeacherPhase = run.Any(p => p.IsTeacher);
+        bool hasTeacherPhase = run.Any(p => p.IsTeacher);
         if (run.Count > 0 && !run[0].IsTeacher && string.IsNullOrEmpty(StartSupernet))
             yield return $"config: '{path}.startSupernet' is required when the run does not begin with the 'teacher' phase (a supernet file, or the largest network trained alone)";
         if (hasTeacherPhase && !string.IsNullOrEmpty(StartSupernet))

@@ -15,14 +15,12 @@ namespace NasPrune.Training.Shrinking;
 /// </summary>
 public static class LargestNetworkFile
 {
-    private const string SupernetFormat = "nasprune-ofa-supernet/1";
-
     /// <summary>True when <paramref name="path"/> is a supernet file (not a static network).</summary>
     public static bool IsSupernetFile(string path)
     {
         if (!File.Exists(path)) return false;
         using LoadedArchive archive = TensorArchive.Read(path);
-        return archive.Metadata["format"]?.GetValue<string>() == SupernetFormat;
+        return archive.Metadata["format"]?.GetValue<string>() == SupernetFile.Format;
     }
 
     /// <summary>The largest network in <paramref name="path"/>, checked against <paramref name="space"/>; errors name <paramref name="field"/>.</summary>
