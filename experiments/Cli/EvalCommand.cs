@@ -1,18 +1,21 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Loops;
 using NasPrune.Training.Runs;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// <c>nasprune eval --run-dir DIR | --model DIR [--split test]</c>: evaluates a training run's model, or
 /// an exported sub-network (loaded without its supernet; its logits are checked bit for bit against
-/// the ones the exporting process stored).
+/// the ones the exporting process stored). With <c>--resolutions 20,24,28,32</c> it measures the network at each
+/// of those input sizes instead, after BN recalibration at each (<see cref="ResolutionSweep"/>), and can write the table as CSV.
 /// </summary>
 public static class EvalCommand
 {
@@ -27,34 +30,57 @@ public static class EvalCommand
         var dataRoot = CommonOptions.DataRoot();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var command = new Command("eval", "Evaluate a trained run or an exported sub-network on a split") { runDir, model, split, dataRoot, device, threads };
+        var resolutions = new Option<string?>("--resolutions")
+        { Description = "comma-separated input sizes: evaluate at each, after BN recalibration there (e.g. 20,24,28,32)" };
+        var recalibrate = new Option<int>("--recalibrate")
+        { Description = "BN recalibration images per resolution (with --resolutions)", DefaultValueFactory = _ => RecalibrationImages.DefaultCount };
+        var seed = new Option<ulong?>("--seed") { Description = "shuffle seed of the recalibration images (default: the run's seed; 0 for --model)" };
+        var csv = new Option<FileInfo?>("--csv") { Description = "write the --resolutions table to this CSV file" };
+        var command = new Command("eval", "Evaluate a trained run or an exported sub-network on a split")
+        { runDir, model, split, dataRoot, device, threads, resolutions, recalibrate, seed, csv };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             DirectoryInfo? run = parse.GetValue(runDir), exported = parse.GetValue(model);
             if ((run is null) == (exported is null)) throw new ArgumentException("eval: give exactly one of --run-dir or --model");
+            Sweep? sweep = null;
+            if (parse.GetValue(resolutions) is string sizes)
+            {
+                if (parse.GetValue(recalibrate) < 1) throw new ArgumentException($"--recalibrate: needs at least 1 image, got {parse.GetValue(recalibrate)}");
+                sweep = new Sweep(ResolutionSweep.Parse(sizes), parse.GetValue(recalibrate), parse.GetValue(seed), parse.GetValue(csv)?.FullName);
+            }
+            else if (parse.GetValue(csv) is not null) throw new ArgumentException("--csv: only with --resolutions");
             using var context = new CommandContext("eval", parse.GetValue(device), parse.GetValue(threads));
             string splitName = parse.GetValue(split)!;
             return exported is not null
-                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), context)
-                : EvaluateRun(new RunDirectory(run!.FullName), splitName, context);
+                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, context)
+                : EvaluateRun(new RunDirectory(run!.FullName), splitName, sweep, context);
         }));
         return command;
     }
 
-    private static int EvaluateRun(RunDirectory run, string split, CommandContext context)
+    /// <summary>What --resolutions asked for.</summary>
+    private sealed record Sweep(IReadOnlyList<int> Resolutions, int RecalibrationImages, ulong? Seed, string? Csv);
+
+    private static int EvaluateRun(RunDirectory run, string split, Sweep? sweep, CommandContext context)
     {
         if (Directory.Exists(run.ExportedSubnets))
         {
             // A progressive-shrinking run: its result is the exported sub-networks.
             string? dataRoot = File.Exists(run.Config) ? RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config).Data.Root : null;
             int worst = 0;
+            if (sweep?.Csv is not null) throw new ArgumentException("--csv: a progressive-shrinking run has several sub-networks; give one with --model");
             foreach (string directory in Directory.GetDirectories(run.ExportedSubnets).Order())
-                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, context));
+                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, context));
             return worst;
         }
         var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
         using (model.Module)
         {
+            if (sweep is not null)
+            {
+                SweepResolutions(model.Module, config.Name, data, split, sweep, sweep.Seed ?? (ulong)config.Seed, config.Training.EvalBatchSize, context);
+                return 0;
+            }
             EvaluationResult r = Evaluator.Evaluate(model.Module, Pick(data, split), data.Normalization, config.Training.EvalBatchSize, context.Device, model.InputResolution);
             context.Logger.LogInformation("{Run} ({Source}) on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
                 config.Name, source, split, r.Images, r.Top1, r.Top5, r.Loss);
@@ -62,7 +88,7 @@ public static class EvalCommand
         return 0;
     }
 
-    private static int EvaluateExport(string directory, string split, string? dataRoot, CommandContext context)
+    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, CommandContext context)
     {
         var (net, _) = SubnetExport.Read(directory);
         using (net)
@@ -74,10 +100,29 @@ public static class EvalCommand
                     + "the network differently (another CPU or libtorch, or a NasPrune fix such as the 1x1 convolution of 0ba8479); the figures below are this build's");
             DataSplits data = FashionMnist.Load(FashionMnist.ResolveRoot(dataRoot));
             net.to(context.Device);
+            if (sweep is not null)
+            {
+                SweepResolutions(net, net.Config.ToString(), data, split, sweep, sweep.Seed ?? 0, 1000, context);
+                return reproduced ? 0 : NotReproduced;
+            }
             EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, 1000, context.Device, net.Config.Resolution);
             context.Logger.LogInformation("{Arch} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
                 net.Config.ToString(), split, r.Images, r.Top1, r.Top5, r.Loss);
             return reproduced ? 0 : NotReproduced;
+        }
+    }
+
+    private static void SweepResolutions(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, Sweep sweep, ulong seed,
+        int evalBatchSize, CommandContext context)
+    {
+        var rows = ResolutionSweep.Run(net, data, Pick(data, split), sweep.Resolutions, sweep.RecalibrationImages, seed, evalBatchSize, context.Device);
+        foreach (ResolutionRow row in rows)
+            context.Logger.LogInformation("{Name} on {Split} at resolution {Resolution} (BN recalibrated on {Recalibration} train images, seed {Seed}): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
+                name, split, row.Resolution, sweep.RecalibrationImages, seed, row.Top1, row.Top5, row.Loss);
+        if (sweep.Csv is not null)
+        {
+            CsvTable.Write(sweep.Csv, rows);
+            context.Logger.LogInformation("Wrote {Csv}", sweep.Csv);
         }
     }
 

@@ -26,6 +26,18 @@ public sealed class ExportCommandProcessTests : IDisposable
         Assert.True(code == 0, text);
         Assert.Contains("bit-identical", text);
         Assert.Contains(arch, text);
+
+        // The same network at other resolutions, recalibrated at each, as a table.
+        string table = _temp.File("resolutions.csv");
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--threads", "1",
+            "--resolutions", "24,32", "--recalibrate", "40", "--csv", table);
+        Assert.True(code == 0, text);
+        Assert.Contains("at resolution 24", text);
+        string[] lines = File.ReadAllLines(table);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Resolution,Top1,Top5,Loss,Images", lines[0]);
+        Assert.StartsWith("24,", lines[1]);
+        Assert.StartsWith("32,", lines[2]);
     }
 
     [Fact]
