@@ -115,10 +115,9 @@ public static class EvalCommand
     private static void SweepResolutions(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, Sweep sweep, ulong seed,
         int evalBatchSize, CommandContext context)
     {
-        var rows = ResolutionSweep.Run(net, data, Pick(data, split), sweep.Resolutions, sweep.RecalibrationImages, seed, evalBatchSize, context.Device);
-        foreach (ResolutionRow row in rows)
-            context.Logger.LogInformation("{Name} on {Split} at resolution {Resolution} (BN recalibrated on {Recalibration} train images, seed {Seed}): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
-                name, split, row.Resolution, sweep.RecalibrationImages, seed, row.Top1, row.Top5, row.Loss);
+        var rows = ResolutionSweep.Run(net, data, Pick(data, split), sweep.Resolutions, sweep.RecalibrationImages, seed, evalBatchSize, context.Device,
+            row => context.Logger.LogInformation("{Name} on {Split} at resolution {Resolution} (BN recalibrated on {Recalibration} train images, seed {Seed}): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
+                name, split, row.Resolution, sweep.RecalibrationImages, seed, row.Top1, row.Top5, row.Loss));
         if (sweep.Csv is not null)
         {
             CsvTable.Write(sweep.Csv, rows);

@@ -23,7 +23,8 @@ public static class ResolutionSweep
     public const int MaxResolution = 1024;
 
     public static IReadOnlyList<ResolutionRow> Run(nn.Module<Tensor, Tensor> model, DataSplits data, ImageDataset split,
-        IReadOnlyList<int> resolutions, int recalibrationImages, ulong recalibrationSeed, int evalBatchSize, Device device)
+        IReadOnlyList<int> resolutions, int recalibrationImages, ulong recalibrationSeed, int evalBatchSize, Device device,
+        Action<ResolutionRow>? measured = null)
     {
         Validate(resolutions);
         var norms = ModuleTree.All<SafeBatchNorm2d>(model);
@@ -38,6 +39,7 @@ public static class ResolutionSweep
                     RecalibrationImages.Batches(data.Train, data.Normalization, recalibrationImages, resolution, recalibrationSeed, device));
                 EvaluationResult r = Evaluator.Evaluate(model, split, data.Normalization, evalBatchSize, device, resolution);
                 rows.Add(new ResolutionRow(resolution, r.Top1, r.Top5, r.Loss, r.Images));
+                measured?.Invoke(rows[^1]); // each resolution takes minutes on a large split: show it as it comes
             }
             return rows;
         }

@@ -24,7 +24,9 @@ public sealed class ResolutionSweepTests
         swept.train();
         var before = swept.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
-        var rows = ResolutionSweep.Run(swept, data, data.Test, [32, 24], recalibrationImages: 30, recalibrationSeed: 5, evalBatchSize: 16, Cpu);
+        var reported = new List<ResolutionRow>();
+        var rows = ResolutionSweep.Run(swept, data, data.Test, [32, 24], recalibrationImages: 30, recalibrationSeed: 5, evalBatchSize: 16, Cpu, reported.Add);
+        Assert.Equal(rows, reported);
 
         // The hand-made measurement at 24: recalibrate a fresh copy there, evaluate there.
         BnRecalibration.Recalibrate(reference, RecalibrationImages.Batches(data.Train, data.Normalization, 30, 24, 5, Cpu));
