@@ -140,11 +140,16 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
     public void CompletePhase(int phase, PhaseEnd end)
     {
         string name = Phases[phase].Name;
-        var rows = _panel.Select(p => Row(name, end.Step, p.Name, p.Config, "validation", _measurement.Measure(_supernet, p.Config, _validation))).ToList();
+        var rows = new List<SubnetRow>();
+        foreach (var (panelName, config) in _panel)
+        {
+            // One line per sub-network as it is measured: the whole panel takes many minutes on the full validation split.
+            SubnetRow row = Row(name, end.Step, panelName, config, "validation", _measurement.Measure(_supernet, config, _validation));
+            rows.Add(row);
+            _context.Logger.LogInformation("After {Phase} ({Done}/{Count}): {Name} {Arch} ({MMacs:F2} M MACs) validation top-1 {Top1:F2} %",
+                name, rows.Count, _panel.Count, row.Name, row.Arch, row.Macs / 1e6, row.Top1);
+        }
         CsvTable.Replace<SubnetRow>(_context.Run.SubnetsCsv, r => r.Stage == name, rows);
-        foreach (SubnetRow row in rows)
-            _context.Logger.LogInformation("After {Phase}: {Name} {Arch} ({MMacs:F2} M MACs) validation top-1 {Top1:F2} %",
-                name, row.Name, row.Arch, row.Macs / 1e6, row.Top1);
 
         Directory.CreateDirectory(Path.GetDirectoryName(_context.Run.PhaseSupernet(name))!);
         SupernetFile.Write(_context.Run.PhaseSupernet(name), _supernet, new JsonObject { ["phase"] = name, ["step"] = end.Step, ["seed"] = _context.Config.Seed });
