@@ -45,7 +45,7 @@ public static class EvalCommand
             Sweep? sweep = null;
             if (parse.GetValue(resolutions) is string sizes)
             {
-                if (parse.GetValue(recalibrate) < 1) throw new ArgumentException($"--recalibrate: needs at least 1 image, got {parse.GetValue(recalibrate)}");
+                RecalibrationImages.CheckCount(parse.GetValue(recalibrate));
                 sweep = new Sweep(ResolutionSweep.Parse(sizes), parse.GetValue(recalibrate), parse.GetValue(seed), parse.GetValue(csv)?.FullName);
             }
             else if (parse.GetValue(csv) is not null) throw new ArgumentException("--csv: only with --resolutions");

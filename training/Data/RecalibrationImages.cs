@@ -13,10 +13,16 @@ public static class RecalibrationImages
     public const int DefaultCount = 2000;
     public const int DefaultBatch = 200;
 
+    /// <summary>The one check of a recalibration image count, so a command can refuse it before loading anything.</summary>
+    public static void CheckCount(int count)
+    {
+        if (count < 1) throw new ArgumentException($"--recalibrate: needs at least 1 image, got {count}");
+    }
+
     public static IEnumerable<Tensor> Batches(ImageDataset train, Normalization normalization, int count, int resolution, ulong seed,
         Device device, int batchSize = DefaultBatch)
     {
-        if (count < 1) throw new ArgumentException($"--recalibrate: needs at least 1 image, got {count}");
+        CheckCount(count);
         var loader = new BatchLoader(train, batchSize, normalization, augmentation: null, shuffle: true, dropLast: false, seed);
         int batches = (Math.Min(count, train.Count) + batchSize - 1) / batchSize;
         int left = Math.Min(count, train.Count);

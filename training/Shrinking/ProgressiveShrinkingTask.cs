@@ -130,7 +130,7 @@ public sealed class ProgressiveShrinkingTask : ITrainingTask
 
     /// <summary>The batch as the teacher sees it (<see cref="ProgressiveShrinkingConfig.TeacherResolution"/>).</summary>
     private Tensor TeacherInput(Tensor original, Tensor atStepResolution) =>
-        _shrinking.TeacherResolution == ProgressiveShrinkingConfig.TeacherAtMaxResolution
+        _shrinking.TeacherResolution == ProgressiveShrinkingConfig.TeacherAtMaxResolution && atStepResolution.shape[^1] != Space.Resolutions.Max()
             ? OfaInput.Resize(original, Space.Resolutions.Max())
             : atStepResolution;
 
