@@ -1,35 +1,30 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Experiments.Configuration;
 using NasPrune.Experiments.Reports;
 using NasPrune.Experiments.Search;
 using NasPrune.LatencyTables.Devices;
-using NasPrune.LatencyTables.Measurement;
-using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Predictors.Accuracy;
 using NasPrune.Search.Configuration;
 using NasPrune.Search.Evolution;
 using NasPrune.Supernet.Ofa;
-using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Randomness;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Data;
-using NasPrune.Training.Loops;
 using NasPrune.Training.Shrinking;
 using Spectre.Console;
-using TorchSharp;
 
 namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// <c>nasprune search --config FILE [--verify]</c>: for each budget, evolutionary search (and random search
 /// with the same evaluations) over predicted accuracy under LUT latency / MACs / params; exports the
-/// evolution's best as a BN-recalibrated sub-network directory; writes search.csv and search-front.png.
-/// --verify measures each exported network's latency on the device and its test accuracy.
+/// evolution's best as a BN-recalibrated sub-network directory (<see cref="BudgetSearch"/>); writes search.csv and
+/// search-front.png. --verify measures each exported network's latency on the device and its test accuracy, and
+/// searches a latency budget again while its pick measures over it.
 /// </summary>
 public static class SearchCommand
 {
@@ -64,20 +59,16 @@ public static class SearchCommand
         context.Logger.LogInformation("Predicted latency on {Device}: smallest sub-network {Smallest:F3} ms, largest {Largest:F3} ms", profile.Name, smallestMs, largestMs);
         foreach (BudgetConfig budget in config.Budgets.Select(b => b.ResolveLatency(smallestMs, largestMs)))
         {
-            var clock = Stopwatch.StartNew();
-            SearchResult evolution = EvolutionFinder.Search(space, scorer, budget.Constraints, config.Evolution, (ulong)config.Seed);
-            double evolutionSeconds = clock.Elapsed.TotalSeconds;
-            string exported = Path.Combine(config.ExportDir, budget.Name);
-            SearchRow row = Row(budget, "evolution", evolution, evolutionSeconds) with { Exported = exported };
-            row = Export(supernet, evolution.Best, budget, table, config, measurement, exported, verify, row, context);
+            var search = new BudgetSearch(supernet, space, scorer, table, config, measurement, budget, context);
+            var (evolution, row) = verify && budget.Constraints.MaxLatencyMs is double budgetMs
+                ? search.FitMeasuredLatency(budgetMs, rows)
+                : search.Once(verify);
             rows.Add(row);
-            context.Logger.LogInformation("Budget {Budget} ({Constraints}): evolution found {Arch} in {Seconds:F1} s ({Evaluations} evaluations): predicted top-1 {Top1:F2} %, {Latency:F3} ms",
-                budget.Name, budget.Constraints, row.Arch, evolutionSeconds, evolution.Evaluations, row.PredictedTop1, row.PredictedLatencyMs);
             if (config.RandomBaseline)
             {
-                clock.Restart();
+                var clock = Stopwatch.StartNew();
                 SearchResult random = RandomSearch.Search(space, scorer, budget.Constraints, config.Evolution, evolution.Evaluations, (ulong)config.Seed);
-                rows.Add(Row(budget, "random", random, clock.Elapsed.TotalSeconds));
+                rows.Add(SearchRow.Of(budget, "random", random, clock.Elapsed.TotalSeconds));
                 context.Logger.LogInformation("Budget {Budget}: random search (same {Evaluations} evaluations) found predicted top-1 {Top1:F2} %",
                     budget.Name, random.Evaluations, random.Best.Objective);
             }
@@ -108,67 +99,8 @@ public static class SearchCommand
             SearchResult result = run();
             context.Logger.LogInformation("Budget {Budget}: {Strategy} ({Evaluations} evaluations) found predicted top-1 {Top1:F2} % in {Seconds:F1} s",
                 budget.Name, name, result.Evaluations, result.Best.Objective, clock.Elapsed.TotalSeconds);
-            yield return Row(budget, name, result, clock.Elapsed.TotalSeconds);
+            yield return SearchRow.Of(budget, name, result, clock.Elapsed.TotalSeconds);
         }
-    }
-
-    private static SearchRow Row(BudgetConfig budget, string strategy, SearchResult result, double seconds) => new()
-    {
-        Budget = budget.Name,
-        Constraints = budget.Constraints.ToString(),
-        Strategy = strategy,
-        Arch = result.Best.Config.ToString(),
-        Evaluations = result.Evaluations,
-        SearchSeconds = Math.Round(seconds, 3),
-        PredictedTop1 = Math.Round(result.Best.Objective, 4),
-        PredictedLatencyMs = Math.Round(result.Best.Cost.LatencyMs, 4),
-        Macs = result.Best.Cost.Macs,
-        Params = result.Best.Cost.Params,
-    };
-
-    private static SearchRow Export(OfaSupernet supernet, Candidate best, BudgetConfig budget, LatencyTable table, SearchConfig config,
-        SubnetMeasurement measurement, string directory, bool verify, SearchRow row, CommandContext context)
-    {
-        DeviceProfile profile = table.Metadata.Profile;
-        using StaticOfaNet net = measurement.Prepare(supernet, best.Config);
-        var provenance = new JsonObject
-        {
-            ["supernet"] = Path.GetFullPath(config.Supernet),
-            ["supernetSha256"] = AtomicFile.Sha256Hex(config.Supernet),
-            ["recalibration"] = measurement.Provenance(),
-            ["device"] = profile.Name,
-            ["budget"] = new JsonObject { ["name"] = budget.Name, ["latencyMs"] = budget.LatencyMs, ["latencyShare"] = budget.LatencyShare, ["macs"] = budget.Macs, ["params"] = budget.Params },
-            ["predictedTop1"] = row.PredictedTop1,
-            ["predictedLatencyMs"] = row.PredictedLatencyMs,
-            ["searchSeed"] = config.Seed,
-        };
-        if (verify)
-        {
-            EvaluationResult val = measurement.Evaluate(net, measurement.Data.Validation);
-            EvaluationResult test = measurement.Evaluate(net, measurement.Data.Test);
-            // The exported network itself is timed, with its trained weights (the table was built with random
-            // ones), at the table's speed unit so that it compares with the prediction on a machine whose speed drifts.
-            LatencySample latency;
-            using (SpeedReference? reference = table.Metadata.Speed?.Start(table.Metadata.Space, profile, table.Metadata.ImageSize))
-            using (var bench = new NetworkBench(net, profile.BatchSize, measurement.Data.Train.Height, new TorchSharp.torch.Device(profile.Device)))
-                latency = new LatencyMeter(profile, reference).Measure(bench);
-            row = row with
-            {
-                MeasuredLatencyMs = Math.Round(latency.MedianMs, 4),
-                MeasuredRawLatencyMs = Math.Round(latency.RawMedianMs, 4),
-                MeasuredTestTop1 = Math.Round(test.Top1, 4),
-                MeasuredValidationTop1 = Math.Round(val.Top1, 4),
-            };
-            provenance["validationTop1"] = row.MeasuredValidationTop1;
-            provenance["testTop1"] = row.MeasuredTestTop1;
-            provenance["measuredLatencyMs"] = row.MeasuredLatencyMs;
-            provenance["measuredRawLatencyMs"] = row.MeasuredRawLatencyMs;
-            context.Logger.LogInformation("Verified {Budget}: latency {Measured:F3} ms at the table's speed ({Raw:F3} ms as timed; predicted {Predicted:F3}), test top-1 {Test:F2} % (predicted {PredictedTop1:F2} on validation)",
-                budget.Name, latency.MedianMs, latency.RawMedianMs, row.PredictedLatencyMs, test.Top1, row.PredictedTop1);
-        }
-        net.cpu();
-        SubnetExport.Write(directory, net, measurement.Data.Normalization.ToInputJson("fashion-mnist"), provenance);
-        return row;
     }
 
     /// <summary>search-front.png: predicted accuracy vs predicted latency of random sub-networks, and each budget's picks (and measured points with --verify).</summary>

@@ -27,6 +27,14 @@ public sealed record SearchConfig : IValidatableObject
     [Range(0, 100_000)]
     public int TpeEvaluations { get; init; }
 
+    /// <summary>
+    /// With --verify, how many searches a latency budget gets at most: when a pick measures over its budget on
+    /// the device, the search reruns under a predicted limit lowered by that pick's error (MeasuredLatencyFit);
+    /// 1 measures the first pick only.
+    /// </summary>
+    [Range(1, 10)]
+    public int LatencyRounds { get; init; } = 3;
+
     [Range(0, long.MaxValue)]
     public long Seed { get; init; }
 

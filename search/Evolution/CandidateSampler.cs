@@ -75,6 +75,6 @@ public sealed class CandidateSampler(OfaSearchSpace space, ICandidateScorer scor
             CandidateCost cost = scorer.Cost(config);
             if (constraints.Allows(cost)) return (config, cost);
         }
-        throw new ArgumentException($"budget {constraints}: no sub-network found within it after {options.MaxDraws} draws (is it below the smallest network's cost?)");
+        throw new UnreachableBudgetException(constraints, options.MaxDraws);
     }
 }

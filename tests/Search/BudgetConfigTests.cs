@@ -32,17 +32,18 @@ public sealed class BudgetConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "name": "x", "latencyMs": 2.0, "latencyShare": 0.3 }""", "'budgets[0]' has both latencyMs and latencyShare")]
-    [InlineData("""{ "name": "x" }""", "'budgets[0]' needs at least one of latencyMs, latencyShare, macs, params")]
-    [InlineData("""{ "name": "x", "latencyShare": 1.5 }""", "latencyShare")]
-    public void BadBudgetsGiveOneLineNamingTheField(string budget, string expected)
+    [InlineData("""{ "name": "x", "latencyMs": 2.0, "latencyShare": 0.3 }""", "'budgets[0]' has both latencyMs and latencyShare", "")]
+    [InlineData("""{ "name": "x" }""", "'budgets[0]' needs at least one of latencyMs, latencyShare, macs, params", "")]
+    [InlineData("""{ "name": "x", "latencyShare": 1.5 }""", "latencyShare", "")]
+    [InlineData("""{ "name": "x", "macs": 5 }""", "latencyRounds", """, "latencyRounds": 0""")]
+    public void BadSearchConfigsGiveOneLineNamingTheField(string budget, string expected, string moreFields)
     {
         string dir = Directory.CreateTempSubdirectory("nasprune-budget").FullName;
         try
         {
             string file = Path.Combine(dir, "f");
             File.WriteAllText(file, "");
-            string json = $$"""{ "device": "{{file}}", "lut": "{{file}}", "predictor": "{{file}}", "supernet": "{{file}}", "exportDir": "{{dir}}", "budgets": [ {{budget}} ] }""";
+            string json = $$"""{ "device": "{{file}}", "lut": "{{file}}", "predictor": "{{file}}", "supernet": "{{file}}", "exportDir": "{{dir}}", "budgets": [ {{budget}} ]{{moreFields}} }""";
             var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<SearchConfig>(json));
             Assert.DoesNotContain('\n', e.Message);
             Assert.Contains(expected, e.Message);

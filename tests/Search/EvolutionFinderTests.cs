@@ -95,7 +95,7 @@ public sealed class EvolutionFinderTests
     public void AnUnreachableBudgetIsAClearError()
     {
         var options = Small with { MaxDraws = 200 };
-        var e = Assert.Throws<ArgumentException>(() =>
+        var e = Assert.Throws<UnreachableBudgetException>(() =>
             EvolutionFinder.Search(Space, new TargetScorer(SubnetConfig.Largest(Space)), new SearchConstraints(MaxMacs: 1000), options, seed: 1));
         Assert.Contains("MACs <= 0.001 M", e.Message);
     }
