@@ -103,7 +103,7 @@ public static class SearchCommand
         }
     }
 
-    /// <summary>search-front.png: predicted accuracy vs predicted latency of random sub-networks, and each budget's picks (and measured points with --verify).</summary>
+    /// <summary>search-front.png: predicted accuracy vs predicted latency of random sub-networks, and the picks (<see cref="SearchFront"/>).</summary>
     private static void WriteFront(SearchConfig config, OfaSearchSpace space, PredictorScorer scorer, IReadOnlyList<SearchRow> rows)
     {
         var random = new SplitMix64((ulong)config.Seed ^ 0xF207);
@@ -113,11 +113,7 @@ public static class SearchCommand
         {
             new("1,000 random sub-networks (predicted)", background.Select(c => scorer.Cost(c).LatencyMs).ToList(), accuracy, Background: true),
         };
-        foreach (var strategy in rows.GroupBy(r => r.Strategy))
-            series.Add(new ScatterSeries($"{strategy.Key} (predicted)", strategy.Select(r => r.PredictedLatencyMs).ToList(), strategy.Select(r => r.PredictedTop1).ToList()));
-        var verified = rows.Where(r => r.MeasuredLatencyMs is not null).ToList();
-        if (verified.Count > 0)
-            series.Add(new ScatterSeries("exported, measured (test top-1)", verified.Select(r => r.MeasuredLatencyMs!.Value).ToList(), verified.Select(r => r.MeasuredTestTop1!.Value).ToList()));
+        series.AddRange(SearchFront.PickSeries(rows));
         ScatterReport.Write(Path.Combine(config.ExportDir, "search-front.png"), "accuracy / latency front", "latency (ms)", "top-1 (%)", series);
     }
 
