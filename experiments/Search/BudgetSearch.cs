@@ -58,7 +58,7 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
                 latency = NetworkLatency.Measure(table, net);
                 return latency.MedianMs;
             }
-            SearchRow RoundRow(FitRound round) => SearchRow.Of(budget, "evolution", round.Result, round.Seconds) with
+            SearchRow RoundRow(FitRound round) => SearchRow.Of(budget, "evolution", round.Result, round.SearchSeconds) with
             {
                 Round = round.Round,
                 LatencyLimitMs = Math.Round(round.LimitMs, 4),

@@ -2,8 +2,8 @@ using NasPrune.Search.Evolution;
 
 namespace NasPrune.Search.Verification;
 
-/// <summary>One search under a predicted-latency limit, and what its pick measured on the device.</summary>
-public sealed record FitRound(int Round, double LimitMs, SearchResult Result, double MeasuredMs, double Seconds);
+/// <summary>One search under a predicted-latency limit (its wall time: <paramref name="SearchSeconds"/>), and what its pick measured on the device.</summary>
+public sealed record FitRound(int Round, double LimitMs, SearchResult Result, double MeasuredMs, double SearchSeconds);
 
 /// <summary>The rounds of a <see cref="MeasuredLatencyFit"/>; the last one's pick is the one to export.</summary>
 public sealed record MeasuredFit(double BudgetMs, IReadOnlyList<FitRound> Rounds)
@@ -42,8 +42,9 @@ public static class MeasuredLatencyFit
             SearchResult result;
             try { result = search(limit); }
             catch (UnreachableBudgetException) when (rounds.Count > 0) { return new MeasuredFit(budgetMs, rounds); }
+            double searchSeconds = clock.Elapsed.TotalSeconds;
             double latency = measure(result.Best);
-            var round = new FitRound(rounds.Count + 1, limit, result, latency, clock.Elapsed.TotalSeconds);
+            var round = new FitRound(rounds.Count + 1, limit, result, latency, searchSeconds);
             rounds.Add(round);
             measured?.Invoke(round);
             if (latency <= budgetMs || rounds.Count == maxRounds) return new MeasuredFit(budgetMs, rounds);
