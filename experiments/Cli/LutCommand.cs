@@ -6,8 +6,10 @@ using NasPrune.Experiments.Configuration;
 using NasPrune.Experiments.Reports;
 using NasPrune.LatencyTables.Checks;
 using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Models;
@@ -16,11 +18,12 @@ namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// <c>nasprune lut build --device FILE --space NAME --out FILE.csv</c> (resumable) and
-/// <c>nasprune lut check --device FILE --lut FILE.csv [--supernet FILE] [--out DIR]</c> (accuracy report with a PNG).
+/// <c>nasprune lut check --device FILE --lut FILE.csv [--supernet FILE] [--out DIR]</c> (accuracy report with a PNG) and
+/// <c>nasprune lut profile --device FILE --lut FILE.csv --arch ARCH... [--supernet FILE] [--out FILE.csv]</c> (per-part times inside networks).
 /// </summary>
 public static class LutCommand
 {
-    public static Command Create() => new("lut", "Per-device latency lookup tables") { Build(), Check() };
+    public static Command Create() => new("lut", "Per-device latency lookup tables") { Build(), Check(), Profile() };
 
     /// <summary>A device profile file, validated like every config.</summary>
     public static DeviceProfile LoadDevice(string path) => ConfigLoader.Load<DeviceProfile>(path, environmentPrefix: null);
@@ -73,16 +76,11 @@ public static class LutCommand
         var command = new Command("check", "Measure random sub-networks end to end and compare with the table's predictions") { device, lut, networks, output, supernet };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
-            DeviceProfile profile = LoadDevice(parse.GetRequiredValue(device).FullName);
             string lutPath = parse.GetRequiredValue(lut).FullName;
-            LatencyTable table = LatencyTable.Read(lutPath);
-            if (table.Metadata.Profile.Hash() != profile.Hash())
-                throw new ArgumentException($"--device: '{profile.Name}' is not the profile the table was measured with ('{table.Metadata.Profile.Name}')");
+            var (profile, table) = LoadTable(parse.GetRequiredValue(device), lutPath);
             int count = parse.GetValue(networks);
             if (count < 2) throw new ArgumentException($"--networks: needs at least 2, got {count}");
-            using OfaSupernet? weights = parse.GetValue(supernet) is { } file ? SupernetFile.Read(file.FullName).Supernet : null;
-            if (weights is not null && !table.Covers(weights.Space))
-                throw new ArgumentException($"--supernet: its search space ({weights.Space.Name}, width {weights.Space.WidthMultiplier}) is not the one the table was built for ({table.Metadata.Space.Name}, width {table.Metadata.Space.WidthMultiplier})");
+            using OfaSupernet? weights = LoadWeights(parse.GetValue(supernet), table);
             using var context = new CommandContext("lut", profile.Device, profile.Threads);
             string folder = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(lutPath, null) + "-check";
             Directory.CreateDirectory(folder);
@@ -103,5 +101,60 @@ public static class LutCommand
             return 0;
         }));
         return command;
+    }
+
+    private static Command Profile()
+    {
+        var device = new Option<FileInfo>("--device") { Description = "device profile the table was built with", Required = true };
+        var lut = new Option<FileInfo>("--lut") { Description = "latency table (CSV)", Required = true };
+        var archs = new Option<string[]>("--arch") { Description = "sub-network(s) to profile (arch strings, e.g. from search.csv)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var supernet = new Option<FileInfo?>("--supernet") { Description = "extract the networks from this trained supernet (default: fresh random weights)" };
+        var output = new Option<FileInfo?>("--out") { Description = "CSV to write (default: <table>-profile.csv beside the table)" };
+        var command = new Command("profile", "Time each part of sub-networks inside the running network, beside the table's price for it") { device, lut, archs, supernet, output };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            string lutPath = parse.GetRequiredValue(lut).FullName;
+            var (profile, table) = LoadTable(parse.GetRequiredValue(device), lutPath);
+            OfaSearchSpace space = table.Metadata.Space;
+            List<SubnetConfig> configs = parse.GetRequiredValue(archs).Select(a => SubnetConfig.ParseAny(space, a)).ToList();
+            using OfaSupernet? weights = LoadWeights(parse.GetValue(supernet), table);
+            using var context = new CommandContext("lut", profile.Device, profile.Threads);
+            var rows = new List<InSituRow>();
+            foreach (SubnetConfig config in configs)
+            {
+                using StaticOfaNet net = weights is null ? NetworkBench.RandomNetwork(config) : SubnetExtractor.Extract(weights, config);
+                IReadOnlyList<InSituRow> parts = InSituProfile.Run(table, net);
+                rows.AddRange(parts);
+                double inSitu = parts.Sum(r => r.InSituMs), predicted = table.PredictMs(config);
+                context.Logger.LogInformation("{Arch}: {InSitu:F3} ms measured (table's speed), {Predicted:F3} ms predicted; most under-priced parts: {Worst}",
+                    config, inSitu, predicted, string.Join(", ", parts.Where(r => r.Ratio is not null).OrderByDescending(r => r.Ratio).Take(3)
+                        .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} x{r.Ratio:F2}"))));
+            }
+            string path = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(lutPath, null) + "-profile.csv";
+            CsvTable.Write(path, rows);
+            context.Logger.LogInformation("Per-part profile of {Count} networks in {Path}", configs.Count, path);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A finished table and the device profile it must have been measured with.</summary>
+    private static (DeviceProfile Profile, LatencyTable Table) LoadTable(FileInfo deviceFile, string lutPath)
+    {
+        DeviceProfile profile = LoadDevice(deviceFile.FullName);
+        LatencyTable table = LatencyTable.Read(lutPath);
+        if (table.Metadata.Profile.Hash() != profile.Hash())
+            throw new ArgumentException($"--device: '{profile.Name}' is not the profile the table was measured with ('{table.Metadata.Profile.Name}')");
+        return (profile, table);
+    }
+
+    /// <summary>The trained supernet to extract networks from (null: none given), of the table's space.</summary>
+    private static OfaSupernet? LoadWeights(FileInfo? file, LatencyTable table)
+    {
+        if (file is null) return null;
+        OfaSupernet weights = SupernetFile.Read(file.FullName).Supernet;
+        if (table.Covers(weights.Space)) return weights;
+        weights.Dispose();
+        throw new ArgumentException($"--supernet: its search space ({weights.Space.Name}, width {weights.Space.WidthMultiplier}) is not the one the table was built for ({table.Metadata.Space.Name}, width {table.Metadata.Space.WidthMultiplier})");
     }
 }

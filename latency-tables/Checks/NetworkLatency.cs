@@ -17,8 +17,15 @@ public static class NetworkLatency
     public static LatencySample Measure(LatencyTable table, StaticOfaNet net)
     {
         DeviceProfile profile = table.Metadata.Profile;
-        using SpeedReference? reference = table.Metadata.Speed?.Start(table.Metadata.Space, profile, table.Metadata.ImageSize);
         using var bench = new NetworkBench(net, profile.BatchSize, table.Metadata.ImageSize, new Device(profile.Device));
+        return Measure(table, bench);
+    }
+
+    /// <summary>Any bench (not disposed), timed as <see cref="Measure(LatencyTable, StaticOfaNet)"/> times a network.</summary>
+    public static LatencySample Measure(LatencyTable table, IBench bench)
+    {
+        DeviceProfile profile = table.Metadata.Profile;
+        using SpeedReference? reference = table.Metadata.Speed?.Start(table.Metadata.Space, profile, table.Metadata.ImageSize);
         return new LatencyMeter(profile, reference).Measure(bench);
     }
 }

@@ -20,7 +20,7 @@ public sealed class NetworkBench : IBench
 
     /// <summary>A freshly built network of <paramref name="config"/> with realistic random weights (tables and their checks).</summary>
     public NetworkBench(SubnetConfig config, int batch, int imageSize, Device device)
-        : this(NewNetwork(config), ownsNet: true, batch, imageSize, device)
+        : this(RandomNetwork(config), ownsNet: true, batch, imageSize, device)
     {
     }
 
@@ -46,7 +46,8 @@ public sealed class NetworkBench : IBench
         _input = randn(batch, net.Config.Space.InputChannels, imageSize, imageSize, device: device).DetachFromDisposeScope();
     }
 
-    private static StaticOfaNet NewNetwork(SubnetConfig config)
+    /// <summary>A network of <paramref name="config"/> with the realistic random weights tables are timed with.</summary>
+    public static StaticOfaNet RandomNetwork(SubnetConfig config)
     {
         var net = new StaticOfaNet(config);
         // Weights as a real network's (he_fout): libtorch's default init shrinks activations layer by

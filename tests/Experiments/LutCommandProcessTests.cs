@@ -1,4 +1,6 @@
+using NasPrune.LatencyTables.Checks;
 using NasPrune.LatencyTables.Devices;
+using NasPrune.LatencyTables.Operators;
 using NasPrune.LatencyTables.Tables;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
@@ -7,7 +9,7 @@ using NasPrune.Tests.TestSupport;
 
 namespace NasPrune.Tests.Experiments;
 
-/// <summary>`nasprune lut check` as a user runs it.</summary>
+/// <summary>`nasprune lut check` and `lut profile` as a user runs them.</summary>
 public sealed class LutCommandProcessTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -29,6 +31,33 @@ public sealed class LutCommandProcessTests : IDisposable
         Assert.Contains("--supernet: its search space", text);
         Assert.DoesNotContain("   at ", text);
         Assert.False(Directory.Exists(Path.ChangeExtension(lut, null) + "-check")); // refused before anything is written
+    }
+
+    [Fact]
+    public void AProfileWritesARowPerPartOfEachNetworkAndRefusesABadArchWithOneLine()
+    {
+        var profile = new DeviceProfile { Name = "test-cpu", Threads = 1, BatchSize = 1, Warmup = 0, Repeats = 2, Rounds = 1 };
+        string device = SyntheticLatencyTable.WriteDevice(_temp, profile);
+        OfaSearchSpace space = TinySpace.Space;
+        string lut = _temp.File("lut.csv");
+        CsvTable.Write(lut, SyntheticLatencyTable.Rows(space, profile));
+        new LutMetadata(space, profile, LutCalibration.Unscaled(space.Resolutions.ToDictionary(r => r, _ => 0.1)), 0, 28).Write(lut);
+        string supernet = _temp.File("supernet.npta");
+        using (var net = ExtractionTests.Perturbed(2)) SupernetFile.Write(supernet, net);
+        SubnetConfig a = SubnetConfig.Largest(space), b = SubnetSampler.Sample(space, 8);
+        string csv = _temp.File("profile.csv");
+
+        var (code, text) = NasPruneProcess.Run("lut", "profile", "--device", device, "--lut", lut, "--supernet", supernet, "--arch", a.ToString(), b.ToString(), "--out", csv);
+        Assert.True(code == 0, text);
+        var rows = CsvTable.Read<InSituRow>(csv);
+        string[] Keys(SubnetConfig c) => [InSituProfile.ResizeKey, .. LatencyOperators.Of(c).Select(o => o.Key)];
+        Assert.Equal([.. Keys(a), .. Keys(b)], rows.Select(r => r.Key));
+        Assert.Equal(Keys(a).Length, rows.Count(r => r.Arch == a.ToString()));
+
+        (code, text) = NasPruneProcess.Run("lut", "profile", "--device", device, "--lut", lut, "--arch", "r99-nonsense");
+        Assert.Equal(2, code);
+        Assert.Contains("arch", text);
+        Assert.DoesNotContain("   at ", text);
     }
 
     public void Dispose() => _temp.Dispose();

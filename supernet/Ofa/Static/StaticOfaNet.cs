@@ -41,6 +41,13 @@ public sealed class StaticOfaNet : nn.Module<Tensor, Tensor>
                 yield return space.BlockShape(s, b, config.Kernel(s, b), config.Expand(s, b));
     }
 
+    /// <summary>
+    /// The forward pass as its parts, in order: the stem conv, the fixed first block, each kept elastic block,
+    /// the head. Latency tables key the same parts (so a per-part profile lines up with a table's operators).
+    /// </summary>
+    public IReadOnlyList<Func<Tensor, Tensor>> Parts() =>
+        [_stem.StemConv, _stem.FirstBlock.call, .. _blocks.Select(b => (Func<Tensor, Tensor>)b.call), _head.call];
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
