@@ -119,10 +119,10 @@ public static class SearchCommand
 
     private static void PrintTable(IReadOnlyList<SearchRow> rows)
     {
-        var table = new Table().AddColumns("budget", "strategy", "arch", "pred. top-1", "pred. ms", "meas. ms", "test top-1", "MMACs", "search s");
+        var table = new Table().AddColumns("budget", "strategy", "round", "arch", "pred. top-1", "pred. ms", "meas. ms", "test top-1", "MMACs", "search s");
         foreach (SearchRow r in rows)
-            table.AddRow(r.Budget, r.Strategy, r.Arch, F(r.PredictedTop1), F(r.PredictedLatencyMs), F(r.MeasuredLatencyMs), F(r.MeasuredTestTop1),
-                F(r.Macs / 1e6), F(r.SearchSeconds));
+            table.AddRow(r.Budget, r.Strategy, r.Round.ToString(CultureInfo.InvariantCulture), r.Arch, F(r.PredictedTop1), F(r.PredictedLatencyMs), F(r.MeasuredLatencyMs),
+                F(r.MeasuredTestTop1), F(r.Macs / 1e6), F(r.SearchSeconds));
         if (Console.IsOutputRedirected || Console.WindowWidth < 200) AnsiConsole.Profile.Width = 240; // arch strings are long: do not wrap them
         AnsiConsole.Write(table);
 
