@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Experiments.Cli;
@@ -78,8 +79,9 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
                 limit => Evolve(budget.Constraints with { MaxLatencyMs = limit }), Measure, Log);
             earlierRounds.AddRange(fit.Rounds.SkipLast(1).Select(RoundRow));
             if (!fit.WithinBudget)
-                context.Logger.LogWarning("Budget {Budget}: the exported network measures {Measured:F3} ms, over the budget of {BudgetMs:F3} ms, after {Rounds} rounds (config 'latencyRounds')",
-                    budget.Name, fit.Final.MeasuredMs, budgetMs, fit.Rounds.Count);
+                context.Logger.LogWarning("Budget {Budget}: the exported network measures {Measured:F3} ms, over the budget of {BudgetMs:F3} ms, after {Rounds} round(s): {Why}",
+                    budget.Name, fit.Final.MeasuredMs, budgetMs, fit.Rounds.Count,
+                    fit.Rounds.Count < config.LatencyRounds ? "the next, lower limit is below every sub-network" : "no rounds left (config 'latencyRounds')");
             return (fit.Final.Result, Export(net!, RoundRow(fit.Final), latency, verify: true));
         }
         finally
@@ -92,7 +94,8 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
 
     private void LogFound(SearchRow row, SearchResult evolution) =>
         context.Logger.LogInformation("Budget {Budget} ({Constraints}): evolution found {Arch} in {Seconds:F1} s ({Evaluations} evaluations): predicted top-1 {Top1:F2} %, {Latency:F3} ms",
-            budget.Name, row.LatencyLimitMs is double limit && limit != budget.LatencyMs ? $"{budget.Constraints}, predicted limit {limit:0.###} ms" : budget.Constraints.ToString(),
+            budget.Name, row.Round > 1 && row.LatencyLimitMs is double limit
+                ? string.Create(CultureInfo.InvariantCulture, $"{budget.Constraints}, predicted limit {limit:0.###} ms") : budget.Constraints.ToString(),
             row.Arch, row.SearchSeconds, evolution.Evaluations, row.PredictedTop1, row.PredictedLatencyMs);
 
     /// <summary>Writes the prepared network's directory; verified: with its latency (measured by the caller) and accuracies.</summary>
