@@ -38,7 +38,7 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
         LogFound(row, evolution);
         using StaticOfaNet net = measurement.Prepare(supernet, evolution.Best.Config);
         LatencySample? latency = verify ? NetworkLatency.Measure(table, net) : null;
-        return (evolution, Export(net, row, latency, verify));
+        return (evolution, Export(net, row, latency));
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
                 context.Logger.LogWarning("Budget {Budget}: the exported network measures {Measured:F3} ms, over the budget of {BudgetMs:F3} ms, after {Rounds} round(s): {Why}",
                     budget.Name, fit.Final.MeasuredMs, budgetMs, fit.Rounds.Count,
                     fit.Rounds.Count < config.LatencyRounds ? "the next, lower limit is below every sub-network" : "no rounds left (config 'latencyRounds')");
-            return (fit.Final.Result, Export(net!, RoundRow(fit.Final), latency, verify: true));
+            return (fit.Final.Result, Export(net!, RoundRow(fit.Final), latency));
         }
         finally
         {
@@ -98,8 +98,8 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
                 ? string.Create(CultureInfo.InvariantCulture, $"{budget.Constraints}, predicted limit {limit:0.###} ms") : budget.Constraints.ToString(),
             row.Arch, row.SearchSeconds, evolution.Evaluations, row.PredictedTop1, row.PredictedLatencyMs);
 
-    /// <summary>Writes the prepared network's directory; verified: with its latency (measured by the caller) and accuracies.</summary>
-    private SearchRow Export(StaticOfaNet net, SearchRow row, LatencySample? latency, bool verify)
+    /// <summary>Writes the prepared network's directory; verified (a latency measured by the caller): with that latency and its accuracies.</summary>
+    private SearchRow Export(StaticOfaNet net, SearchRow row, LatencySample? latency)
     {
         row = row with { Exported = ExportDirectory };
         var provenance = new JsonObject
@@ -114,7 +114,7 @@ internal sealed class BudgetSearch(OfaSupernet supernet, OfaSearchSpace space, P
             ["predictedLatencyMs"] = row.PredictedLatencyMs,
             ["searchSeed"] = config.Seed,
         };
-        if (verify && latency is not null)
+        if (latency is not null)
         {
             EvaluationResult val = measurement.Evaluate(net, measurement.Data.Validation);
             EvaluationResult test = measurement.Evaluate(net, measurement.Data.Test);
