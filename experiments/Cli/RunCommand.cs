@@ -13,7 +13,7 @@ namespace NasPrune.Experiments.Cli;
 
 /// <summary>
 /// A command that runs a config as a resumable hosted job (<c>train</c>, <c>prune</c>): <c>--config FILE --run-dir DIR
-/// [--device D] [--threads N] [--check]</c>. The config is loaded, validated and checked by the command's own rule before
+/// [--device D] [--threads N] [--stop-after PHASE] [--check]</c>. The config is loaded, validated and checked by the command's own rule before
 /// anything is written; SIGINT/SIGTERM checkpoint and exit 0; the run's pictures are drawn at the end. With --check it
 /// stops before the first step and writes nothing (<see cref="RunTrainer.Check"/>).
 /// </summary>
@@ -30,7 +30,11 @@ public static class RunCommand
         {
             Description = "validate the config and every file it names, build the task, load the newest checkpoint, show the plan; write nothing",
         };
-        var command = new Command(name, description) { config, runDir, device, threads, checkOnly };
+        var stopAfter = new Option<string?>("--stop-after")
+        {
+            Description = "stop (checkpointed) once this phase is complete, e.g. 'base' or 'teacher'; the same command without it continues the run",
+        };
+        var command = new Command(name, description) { config, runDir, device, threads, stopAfter, checkOnly };
         command.SetAction((parse, _) => CommandGuard.RunAsync(async () =>
         {
             RunConfig loaded = ConfigLoader.Load<RunConfig>(parse.GetRequiredValue(config).FullName);
@@ -52,7 +56,7 @@ public static class RunCommand
             var reports = new RunReports(loaded.Name);
             int code = await JobHost.RunAsync(run.Log, services => new TrainingJob(loaded, run,
                 services.GetRequiredService<ILogger<RunTrainer>>(),
-                ConsoleProgress.IsInteractive ? new ConsoleProgress() : null, reports));
+                ConsoleProgress.IsInteractive ? new ConsoleProgress() : null, reports, parse.GetValue(stopAfter)));
             if (code == 0 && File.Exists(run.Result)) reports.WriteAll(run);
             return code;
         }));

@@ -20,9 +20,11 @@ namespace NasPrune.Training.Loops;
 /// been prepared, and a resumed run continues exactly where it stopped, across phase boundaries too.
 /// Checkpoints are written at epoch ends, at phase ends (after the phase's report and the next phase's
 /// preparation), every few minutes, and when the run is asked to stop.
+/// With <paramref name="stopAfterPhase"/> the run stops (checkpointed, as if asked to) once that phase is complete,
+/// so one phase's product (a base network, a teacher) can be made alone; running again without it continues the run.
 /// </summary>
 public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logger, ITrainingProgress? progress = null, IRunReports? reports = null,
-    IValidationObserver? validations = null)
+    IValidationObserver? validations = null, string? stopAfterPhase = null)
 {
     private const string CheckpointFormat = "nasprune-run/1";
 
@@ -31,17 +33,23 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         var (data, loader, context) = Setup();
         ImageDataset train = data.Train;
         using ITrainingTask task = TrainingTasks.Create(context);
+        var plan = new PhasePlan(task.Phases, loader.BatchesPerEpoch);
+        long stopAt = StopStep(plan);
         PrepareRunDirectory();
         logger.LogInformation("Data {Dataset}: {Train} train, {Validation} validation, {Test} test images of {C}x{H}x{W}",
             config.Data.Dataset, train.Count, data.Validation.Count, data.Test.Count, train.Channels, train.Height, train.Width);
 
-        var plan = new PhasePlan(task.Phases, loader.BatchesPerEpoch);
         var checkpoints = new CheckpointStore(run.Checkpoints, config.Checkpoints.Keep, logger);
         var state = Restore(checkpoints, task, plan);
         if (state.Step >= plan.TotalSteps && File.Exists(run.Result))
         {
             logger.LogInformation("Run {Run} is already complete ({Steps} steps); nothing to do", run.Root, plan.TotalSteps);
             return TrainingOutcome.Completed;
+        }
+        if (state.Step >= stopAt)
+        {
+            logger.LogInformation("Run {Run} is past phase '{Phase}' (step {Step}); nothing to do until it runs without --stop-after", run.Root, stopAfterPhase, state.Step);
+            return TrainingOutcome.Stopped;
         }
 
         using var metrics = new MetricsLog(run.Metrics, state.Step);
@@ -84,6 +92,12 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
                 Save(checkpoints, task, state);
                 (savedAtThisStep, sinceCheckpoint) = (true, Stopwatch.StartNew());
             }
+            if (state.Step == stopAt)
+            {
+                logger.LogInformation("Phase '{Phase}' is complete (step {Step} of {Total}) and the run stops there as asked; rerun without --stop-after to continue",
+                    stopAfterPhase, state.Step, plan.TotalSteps);
+                return TrainingOutcome.Stopped;
+            }
             if (cancellation.IsCancellationRequested && state.Step < plan.TotalSteps)
             {
                 if (!savedAtThisStep) Save(checkpoints, task, state);
@@ -118,6 +132,17 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
             string.Join(", ", phases.Select(p => $"{p.Name} {p.Epochs} ({p.Steps} steps)")),
             complete ? "the run is complete" : state.Step > 0 ? $"a run would resume at step {state.Step}" : "a run would start at step 0");
         return new RunCheck(task.Describe(), phases, plan.TotalSteps, state.Step, complete);
+    }
+
+    /// <summary>The step after which the run stops: the end of <c>stopAfterPhase</c>, or past the last step without it.</summary>
+    private long StopStep(PhasePlan plan)
+    {
+        if (stopAfterPhase is null) return long.MaxValue;
+        int index = plan.Phases.ToList().FindIndex(p => p.Name == stopAfterPhase);
+        if (index < 0)
+            throw new ArgumentException($"--stop-after: '{stopAfterPhase}' is not a phase of this run (its phases: {string.Join(", ", plan.Phases.Select(p => p.Name))})");
+        // The last phase's end is the run's end, and a run that ends finishes (result.json): nothing to stop.
+        return index == plan.Phases.Count - 1 ? long.MaxValue : plan.End(index);
     }
 
     private (DataSplits Data, BatchLoader Loader, TaskContext Context) Setup()

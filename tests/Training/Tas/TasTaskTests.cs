@@ -69,6 +69,33 @@ public sealed class TasTaskTests : IDisposable
     }
 
     [Fact]
+    public void StopAfterBaseMakesTheUninterruptedRunsBaseNetworkAndTheRunContinuesWithoutIt()
+    {
+        RunConfig config = Config(TinyRun.WriteData(_temp));
+        var straight = new RunDirectory(_temp.File("straight"));
+        new RunTrainer(config, straight, NullLogger.Instance).Run(CancellationToken.None);
+        var staged = new RunDirectory(_temp.File("staged"));
+        Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, staged, NullLogger.Instance, stopAfterPhase: "base").Run(CancellationToken.None));
+        string baseFile = Path.Combine(staged.Root, "base.npta");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight.Root, "base.npta")), File.ReadAllBytes(baseFile));
+        Assert.False(File.Exists(Path.Combine(staged.Root, "tas-architecture.txt"))); // the search did not start
+        Assert.False(File.Exists(staged.Result));
+        // Asked again, it has nothing to do; without the option it runs to the uninterrupted run's end.
+        var logger = new ListLogger();
+        Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, staged, logger, stopAfterPhase: "base").Run(CancellationToken.None));
+        Assert.Contains(logger.Lines, l => l.Contains("is past phase 'base'"));
+        Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, staged, NullLogger.Instance).Run(CancellationToken.None));
+        using LoadedArchive a = TensorArchive.Read(straight.Model);
+        using LoadedArchive b = TensorArchive.Read(staged.Model);
+        foreach (var (name, tensor) in a.Tensors) TensorAssert.Close(tensor, b[name], 1e-6, name);
+
+        var e = Assert.Throws<ArgumentException>(() =>
+            new RunTrainer(config, new RunDirectory(_temp.File("typo")), NullLogger.Instance, stopAfterPhase: "bsae").Run(CancellationToken.None));
+        Assert.Equal("--stop-after: 'bsae' is not a phase of this run (its phases: base, search, final)", e.Message);
+        Assert.False(Directory.Exists(_temp.File("typo"))); // refused before anything is written
+    }
+
+    [Fact]
     public void AGivenArchitectureTrainedFromScratchSkipsBaseAndSearch()
     {
         RunConfig config = Config(TinyRun.WriteData(_temp));
