@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Carries the proof queue's unfinished work from one machine to the next through the repository.
+# The long proofs run for many sessions, and a session's machine may be replaced by a fresh one with only
+# the repository on it (it happened on 2026-11-30: every run folder was lost). So at the end of a session:
+#   RUNS=/work/runs experiments/scripts/proof-queue.sh stop
+#   RUNS=/work/runs experiments/scripts/carry.sh save      # then commit experiments/carry/
+# and at the start of the next, on a machine without the runs folder:
+#   RUNS=/work/runs experiments/scripts/carry.sh restore   # then start the queue
+# save copies each run folder of $RUNS with only what resuming and the later jobs need: every file but the
+# checkpoints, of which the newest is kept, and the per-phase supernets (phases/*.npta, report material that
+# the run never reads back). It also keeps the queue's binary pins (a resumed job runs the code it started
+# with) and its log. restore copies back the runs the machine lacks and rebuilds each pinned binary from its
+# commit (a git worktree, published to the pinned folder), so every job resumes as if never moved.
+{
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-runs}
+CARRY=experiments/carry
+
+newest_checkpoint() { ls "$1"/ckpt-*.npta 2>/dev/null | sort | tail -n 1; }
+
+save() {
+  if ls -d "$RUNS"/queue/*.lock >/dev/null 2>&1; then
+    echo "carry: jobs are running ($(ls -d "$RUNS"/queue/*.lock | xargs -n1 basename | tr '\n' ' ')); stop the queue first" >&2; exit 2
+  fi
+  rm -rf "$CARRY/runs" "$CARRY/queue"
+  mkdir -p "$CARRY/runs" "$CARRY/queue"
+  local dir name
+  for dir in "$RUNS"/*/; do
+    name=$(basename "$dir")
+    case $name in queue|bin-*|*.partial) continue ;; esac
+    mkdir -p "$CARRY/runs/$name"
+    tar -C "$dir" --exclude=./checkpoints --exclude='./phases/*.npta' -cf - . | tar -C "$CARRY/runs/$name" -xf -
+    if [ -d "$dir/checkpoints" ]; then
+      local newest; newest=$(newest_checkpoint "$dir/checkpoints")
+      if [ -n "$newest" ]; then mkdir -p "$CARRY/runs/$name/checkpoints"; cp "$newest" "$CARRY/runs/$name/checkpoints/"; fi
+    fi
+  done
+  cp "$RUNS"/queue/*.binary "$CARRY/queue/" 2>/dev/null || true
+  [ -f "$RUNS/queue/queue.log" ] && cp "$RUNS/queue/queue.log" "$CARRY/queue/"
+  echo "carry: saved $(ls "$CARRY/runs" | wc -l) runs, $(du -sh "$CARRY" | cut -f1), into $CARRY (commit it)"
+}
+
+restore() {
+  [ -d "$CARRY/runs" ] || { echo "carry: nothing carried ($CARRY/runs missing)"; return 0; }
+  mkdir -p "$RUNS/queue"
+  local dir name
+  for dir in "$CARRY"/runs/*/; do
+    [ -d "$dir" ] || continue
+    name=$(basename "$dir")
+    if [ -e "$RUNS/$name" ]; then echo "carry: $RUNS/$name exists; left as it is"; continue; fi
+    cp -r "$dir" "$RUNS/$name"
+    echo "carry: restored $RUNS/$name"
+  done
+  local pin
+  for pin in "$CARRY"/queue/*.binary; do
+    [ -f "$pin" ] || continue
+    [ -f "$RUNS/queue/$(basename "$pin")" ] || cp "$pin" "$RUNS/queue/"
+  done
+  if [ ! -f "$RUNS/queue/queue.log" ] && [ -f "$CARRY/queue/queue.log" ]; then cp "$CARRY/queue/queue.log" "$RUNS/queue/"; fi
+  # Rebuild every pinned binary the machine lacks: .../bin-<commit>/nasprune.dll, from that commit.
+  local binary folder commit worktree
+  for binary in $(cat "$RUNS"/queue/*.binary 2>/dev/null | sort -u); do
+    [ -f "$binary" ] && continue
+    folder=$(dirname "$binary")
+    commit=${folder##*/bin-}
+    git cat-file -e "$commit^{commit}" 2>/dev/null || { echo "carry: pinned binary $binary names no commit of this repository" >&2; exit 2; }
+    worktree=$(mktemp -d)/nasprune-$commit
+    git worktree add --detach "$worktree" "$commit" >/dev/null
+    echo "carry: building $binary from commit $commit"
+    dotnet publish "$worktree/experiments" -c Release -o "$folder" > "$worktree.publish.log" 2>&1 \
+      || { echo "carry: build of $commit failed; see $worktree.publish.log" >&2; exit 1; }
+    git worktree remove --force "$worktree"
+  done
+}
+
+case "${1:-}" in
+  save) save ;;
+  restore) restore ;;
+  *) echo "usage: $0 save|restore" >&2; exit 2 ;;
+esac
+}
