@@ -7,11 +7,11 @@
 # and at the start of the next, on a machine without the runs folder:
 #   RUNS=/work/runs experiments/scripts/carry.sh restore   # then start the queue
 # save copies each run folder of $RUNS with only what resuming and the later jobs need: every file but the
-# checkpoints, of which the newest is kept (with its checksum file), and the per-phase supernets
-# (phases/*.npta, report material that the run never reads back). It also keeps the queue's binary pins
-# (a resumed job runs the code it started with) and its log. restore copies back the runs the machine
-# lacks and rebuilds each pinned binary from its commit (a git worktree, published to the pinned folder),
-# so every job resumes as if never moved.
+# checkpoints, of which an unfinished run keeps its newest (with its checksum file), and the per-phase
+# supernets (phases/*.npta, report material that the run never reads back). It also keeps the queue's
+# binary pins (a resumed job runs the code it started with) and its log. restore copies back the runs the
+# machine lacks and rebuilds each pinned binary from its commit (a git worktree, published to the pinned
+# folder), so every job resumes as if never moved.
 {
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +32,8 @@ save() {
     case $name in queue|bin-*|*.partial) continue ;; esac
     mkdir -p "$CARRY/runs/$name"
     tar -C "$dir" --exclude=./checkpoints --exclude='./phases/*.npta' -cf - . | tar -C "$CARRY/runs/$name" -xf -
-    if [ -d "$dir/checkpoints" ]; then
+    # A finished run (result.json) never resumes: its checkpoints stay behind.
+    if [ -d "$dir/checkpoints" ] && [ ! -f "$dir/result.json" ]; then
       local newest; newest=$(newest_checkpoint "$dir/checkpoints")
       if [ -n "$newest" ]; then
         mkdir -p "$CARRY/runs/$name/checkpoints"
