@@ -3,7 +3,8 @@
 # The long proofs run for many sessions, and a session's machine may be replaced by a fresh one with only
 # the repository on it (it happened on 2026-11-30: every run folder was lost). So at the end of a session:
 #   RUNS=/work/runs experiments/scripts/proof-queue.sh stop
-#   RUNS=/work/runs experiments/scripts/carry.sh save      # then commit experiments/carry/
+#   RUNS=/work/runs experiments/scripts/carry.sh save      # then verify, and commit experiments/carry/
+#   NASPRUNE=path/to/nasprune.dll experiments/scripts/carry.sh verify   # each unfinished run passes train --check
 # and at the start of the next, on a machine without the runs folder:
 #   RUNS=/work/runs experiments/scripts/carry.sh restore   # then start the queue
 # save copies each run folder of $RUNS with only what resuming and the later jobs need: every file but the
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-runs}
-CARRY=experiments/carry
+CARRY=${CARRY:-experiments/carry}   # the tests carry into a scratch folder
 
 newest_checkpoint() { ls "$1"/ckpt-*.npta 2>/dev/null | sort | tail -n 1; }
 
@@ -79,9 +80,33 @@ restore() {
   done
 }
 
+# Checks that the carried runs resume: each unfinished one, copied to a scratch folder, passes `train --check`
+# (config, the files it names, the newest checkpoint and its checksum loaded) with the binary $NASPRUNE.
+verify() {
+  local nasprune=${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll} scratch dir failed=0
+  scratch=$(mktemp -d)
+  cp -r "$CARRY/runs/." "$scratch/"
+  for dir in "$scratch"/*/; do
+    [ -d "$dir/checkpoints" ] && [ ! -f "$dir/result.json" ] || continue
+    # The run must resume at its carried checkpoint's step (a checkpoint that fails its checksum is passed over).
+    local checkpoint step out
+    checkpoint=$(newest_checkpoint "$dir/checkpoints")
+    step=$(basename "$checkpoint" .npta | sed 's/^ckpt-0*//')
+    if out=$(dotnet "$nasprune" train --config "$dir/config.json" --run-dir "$dir" --check --threads 1 2>&1) \
+       && echo "$out" | grep -q "a run would resume at step ${step:-0}\b"; then
+      echo "carry: $(basename "$dir") resumes at step $step"
+    else
+      echo "carry: $(basename "$dir") does not resume at step $step: $(echo "$out" | grep -e 'ERR' -e 'would' | tail -n 1)" >&2; failed=1
+    fi
+  done
+  rm -rf "$scratch"
+  return $failed
+}
+
 case "${1:-}" in
   save) save ;;
   restore) restore ;;
-  *) echo "usage: $0 save|restore" >&2; exit 2 ;;
+  verify) verify ;;
+  *) echo "usage: $0 save|restore|verify" >&2; exit 2 ;;
 esac
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NasPrune.Tests.TestSupport;
 
 namespace NasPrune.Tests.Experiments;
 
@@ -63,7 +64,7 @@ public sealed class ProofQueueTests : IDisposable
     {
         // experiments/scripts/proofs.jobs: names unique, every need a job of the list, every mode known,
         // every config a command names present (a typo would only show hours into a queue).
-        string root = RepoRoot();
+        string root = RepoRoot.Path;
         var jobs = File.ReadAllLines(Path.Combine(root, "experiments", "scripts", "proofs.jobs"))
             .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#'))
             .Select(l => l.Split('|', 5).Select(f => f.Trim()).ToArray())
@@ -101,7 +102,7 @@ public sealed class ProofQueueTests : IDisposable
 
     private string Queue(string command, string? jobs = null)
     {
-        string script = Path.Combine(RepoRoot(), "experiments", "scripts", "proof-queue.sh");
+        string script = Path.Combine(RepoRoot.Path, "experiments", "scripts", "proof-queue.sh");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(command);
@@ -113,12 +114,5 @@ public sealed class ProofQueueTests : IDisposable
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
         return output;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NasPrune.sln"))) return dir.FullName;
-        throw new InvalidOperationException("NasPrune.sln not found above the test binaries");
     }
 }

@@ -50,6 +50,13 @@ public static class RunConfigJson
             }
             return null;
         }
-        return JsonNode.DeepEquals(a, b) ? null : $"{path}: {a?.ToJsonString() ?? "null"} then, {b?.ToJsonString() ?? "null"} now";
+        return JsonNode.DeepEquals(Unset(a), Unset(b)) ? null : $"{path}: {a?.ToJsonString() ?? "null"} then, {b?.ToJsonString() ?? "null"} now";
     }
+
+    /// <summary>
+    /// An empty string means the same as null (every optional path or text field is read as "null or empty":
+    /// unset). The config loader reads a JSON null as an empty string, so a run's stored config, given back
+    /// as --config, must compare equal to itself.
+    /// </summary>
+    private static JsonNode? Unset(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) && text.Length == 0 ? null : node;
 }

@@ -93,6 +93,21 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ARunsStoredConfigGivenBackAsItsConfigIsTheSameRun()
+    {
+        // Unset optional fields are stored as null; the loader reads a JSON null as an empty string.
+        RunConfig original = ConfigLoader.Load<RunConfig>(Path.Combine(AppContext.BaseDirectory, "configs", "fmnist-tas-resnet20.json"), environmentPrefix: null);
+        Assert.Null(original.Data.Root);
+        string stored = _temp.File("config.json");
+        File.WriteAllText(stored, RunConfigJson.Serialize(original));
+        RunConfig reloaded = ConfigLoader.Load<RunConfig>(stored, environmentPrefix: null);
+        Assert.Null(RunConfigJson.FirstDifference(original, reloaded));
+        // A real difference is still one.
+        Assert.Equal("data.root: null then, \"/data\" now",
+            RunConfigJson.FirstDifference(original, reloaded with { Data = reloaded.Data with { Root = "/data" } }));
+    }
+
+    [Fact]
     public void EnumErrorsListTheNames()
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<Sample>("""{ "mode": "slow" }"""));
