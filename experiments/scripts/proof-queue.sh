@@ -106,7 +106,10 @@ worker() {
     log "worker $id: $name starts ($mode, $(cat "$STATE/$name.binary"))"
     local threads=1
     if [ "$mode" = alone ] || [ "$WORKERS" = 1 ]; then threads=$(nproc); fi
-    NASPRUNE=$(cat "$STATE/$name.binary") THREADS=$threads setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
+    # A native crash (a segmentation fault in libtorch) leaves the .NET runtime's crash report (every thread's
+    # managed and native stack, JSON) and a minidump gdb can read, beside the job's log.
+    DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=1 DOTNET_EnableCrashReport=1 DOTNET_DbgMiniDumpName="$STATE/$name-crash-%p.core" \
+      NASPRUNE=$(cat "$STATE/$name.binary") THREADS=$threads setsid bash -c "$cmd" >> "$STATE/$name.log" 2>&1 &
     echo $! > "$STATE/$name.lock/pid"
     local rc=0; wait $! || rc=$?
     if is_done "$name"; then log "worker $id: $name done"
@@ -116,6 +119,8 @@ worker() {
       # again is marked.
       local crashes=$(( $(cat "$STATE/$name.crashes" 2>/dev/null || echo 0) + 1 ))
       echo $crashes > "$STATE/$name.crashes"
+      local report; report=$(ls -t "$STATE/$name"-crash-*.crashreport.json 2>/dev/null | head -n 1 || true)
+      [ -n "$report" ] && [ "$report" -nt "$STATE/$name.lock" ] && log "worker $id: $name left a crash report: $report"
       if [ $crashes -lt "$MAX_CRASHES" ]; then log "worker $id: $name crashed (exit $rc, crash $crashes of $MAX_CRASHES allowed; see $STATE/$name.log): resumes"
       else log "worker $id: $name FAILED (exit $rc, $crashes crashes; see $STATE/$name.log)"; touch "$STATE/$name.failed"; fi
     else log "worker $id: $name stopped before the end (resumes when picked again)"; fi
