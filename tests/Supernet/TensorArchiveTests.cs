@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using NasPrune.Supernet.Ofa;
+using NasPrune.Supernet.Ofa.Static;
 using NasPrune.Supernet.Serialization;
+using NasPrune.Tests.Supernet.Ofa;
 using NasPrune.Tests.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -71,6 +74,35 @@ public sealed class TensorArchiveTests : IDisposable
         using LoadedArchive loaded = TensorArchive.Read(path);
         var e = Assert.Throws<InvalidDataException>(() => ModuleState.Load(large, loaded.Tensors, "", path));
         Assert.Contains("weight", e.Message);
+    }
+
+    [Fact]
+    public void ModuleStateNamesEachTensorOnceAndStillLoadsFilesWithAliases()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var source = new StaticOfaNet(SubnetConfig.Largest(TinySpace.Space));
+        // TorchSharp's state dict lists submodules under their registered and their field names.
+        var all = source.state_dict();
+        var named = ModuleState.Named(source).ToList();
+        Assert.True(all.Count > named.Count);
+        Assert.Equal(source.parameters().Count() + source.buffers().Count(), named.Count);
+        Assert.Equal(named.Count, named.Select(kv => kv.Value).Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.Contains(named, kv => kv.Key == "head.feature_mix_conv.weight");
+        Assert.DoesNotContain(named, kv => kv.Key.Contains("._", StringComparison.Ordinal) || kv.Key.StartsWith('_'));
+
+        // A file of the named tensors and one of the whole state dict (as written before) load to the same model.
+        string lean = _temp.File("lean.npta"), aliased = _temp.File("aliased.npta");
+        TensorArchive.Write(lean, named);
+        TensorArchive.Write(aliased, all);
+        Assert.True(new FileInfo(aliased).Length > 2 * new FileInfo(lean).Length);
+        foreach (string path in new[] { lean, aliased })
+        {
+            using var target = new StaticOfaNet(SubnetConfig.Largest(TinySpace.Space));
+            using LoadedArchive loaded = TensorArchive.Read(path);
+            ModuleState.Load(target, loaded.Tensors, "", path);
+            foreach (var (name, tensor) in target.state_dict()) TensorAssert.Close(all[name], tensor, 0, name); // aliases too
+        }
     }
 
     [Fact]
