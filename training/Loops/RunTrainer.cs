@@ -75,7 +75,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
             if (state.Step % config.LogEverySteps == 0 || state.Step == plan.End(phase))
             {
-                WriteTrainRow(metrics, window, plan, phase, epoch, state, lr);
+                WriteTrainRow(metrics, window, plan, phase, epoch, state, lr, Math.Min(stopAt, plan.TotalSteps));
                 window = new Window();
             }
             bool epochEnd = state.Step % plan.BatchesPerEpoch == 0;
@@ -189,7 +189,8 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         validations?.Validated(plan.Phases[phase].Name, epoch + 1, val);
     }
 
-    private void WriteTrainRow(MetricsLog metrics, Window window, PhasePlan plan, int phase, int epoch, RunState state, double lr)
+    /// <param name="endStep">Where this process stops: the run's end, or the end of the --stop-after phase (the ETA counts to it).</param>
+    private void WriteTrainRow(MetricsLog metrics, Window window, PhasePlan plan, int phase, int epoch, RunState state, double lr, long endStep)
     {
         if (window.Images == 0) return;
         double loss = window.LossSum / Math.Max(1, window.Passes);
@@ -200,7 +201,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
             Epoch = epoch + 1, Step = state.Step, Stage = plan.Phases[phase].Name, Phase = "train", Lr = lr, Loss = loss, Top1 = top1,
             ImagesPerSecond = imagesPerSecond, ElapsedSeconds = state.TrainedSeconds,
         });
-        var remaining = TimeSpan.FromSeconds((plan.TotalSteps - state.Step) * window.Seconds / Math.Max(1, window.Steps));
+        var remaining = TimeSpan.FromSeconds((endStep - state.Step) * window.Seconds / Math.Max(1, window.Steps));
         logger.LogInformation("{Phase} step {Step}/{Total} epoch {Epoch}/{Epochs}: loss {Loss:F4}, train top-1 {Top1:F2} %, lr {Lr:F5}, {Speed:F0} images/s, ETA {Eta}",
             PhaseLabel(plan, phase), state.Step, plan.TotalSteps, plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), loss, top1, lr, imagesPerSecond,
             remaining.ToString(@"d\.hh\:mm\:ss"));
