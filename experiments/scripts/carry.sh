@@ -18,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-runs}
 CARRY=${CARRY:-experiments/carry}   # the tests carry into a scratch folder
+MAX_BYTES=${MAX_BYTES:-4194304}       # 4 MiB: larger data does not belong in the repository
 
 newest_checkpoint() { ls "$1"/ckpt-*.npta 2>/dev/null | sort | tail -n 1; }
 
@@ -31,12 +32,18 @@ save() {
   for dir in "$RUNS"/*/; do
     name=$(basename "$dir")
     case $name in queue|bin-*|*.partial) continue ;; esac
+    # Files over $MAX_BYTES stay out of the repository: a run that needs one (a model a later job reads) is
+    # left behind whole and trained again; an unfinished run's checkpoint that big is dropped (it restarts).
+    local big; big=$(find "$dir" -type f -size +"$MAX_BYTES"c ! -path '*/checkpoints/*' ! -path '*/phases/*.npta' | head -n 1)
+    if [ -n "$big" ]; then echo "carry: $name left behind ($big is over $MAX_BYTES bytes; the run will be trained again)"; continue; fi
     mkdir -p "$CARRY/runs/$name"
     tar -C "$dir" --exclude=./checkpoints --exclude='./phases/*.npta' -cf - . | tar -C "$CARRY/runs/$name" -xf -
     # A finished run (result.json) never resumes: its checkpoints stay behind.
     if [ -d "$dir/checkpoints" ] && [ ! -f "$dir/result.json" ]; then
       local newest; newest=$(newest_checkpoint "$dir/checkpoints")
-      if [ -n "$newest" ]; then
+      if [ -n "$newest" ] && [ "$(stat -c %s "$newest")" -gt "$MAX_BYTES" ]; then
+        echo "carry: $name's checkpoint is over $MAX_BYTES bytes and stays behind (the run restarts from step 0)"
+      elif [ -n "$newest" ]; then
         mkdir -p "$CARRY/runs/$name/checkpoints"
         cp "$newest" "$newest.sha256" "$CARRY/runs/$name/checkpoints/"   # a checkpoint loads only with its checksum
       fi
