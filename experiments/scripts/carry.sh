@@ -12,7 +12,7 @@
 # supernets (phases/*.npta, report material that the run never reads back). It also keeps the queue's
 # binary pins (a resumed job runs the code it started with) and its log. restore copies back the runs the
 # machine lacks and rebuilds each pinned binary from its commit (a git worktree, published to the pinned
-# folder), so every job resumes as if never moved.
+# folder), so every carried job resumes as if never moved (files over 4 MiB stay behind; see save).
 {
 set -euo pipefail
 cd "$(dirname "$0")/../.."
