@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the long proofs (experiments/scripts/proofs.jobs) as a queue with two workers, so that two
 # 1-thread trainings share the 2 cores (about 1.5x the images/s of one 2-thread training here). A job
-# starts when the jobs it needs are done; "alone" jobs (latency measurements) pause the other worker's
+# starts when the jobs it needs are done (or, for a need "file:PATH", when that file exists); "alone" jobs (latency measurements) pause the other worker's
 # job (SIGTERM: it checkpoints and exits) and run with the machine to themselves. Every job resumes, so
 # the queue can be stopped and started at any time:
 #   RUNS=/work/runs NASPRUNE=/path/to/nasprune.dll experiments/scripts/proof-queue.sh start
@@ -33,7 +33,8 @@ field() { job_lines | grep "^$1|" | cut -d'|' -f"$2"; }
 is_done() { bash -c "$(field "$1" 4)" 2>/dev/null; }
 running() { ls -d "$STATE"/*.lock 2>/dev/null | wc -l; }
 
-# ready: needs done; blocked: a need failed (or is blocked); else waiting.
+# ready: needs done; blocked: a need failed (or is blocked); else waiting. A need "file:PATH" is met once PATH
+# exists (a file another job writes on its way, such as a phase's supernet).
 state_of() {
   local name=$1
   is_done "$name" && { echo done; return; }
@@ -43,6 +44,10 @@ state_of() {
   [ "$needs" = "-" ] && { echo ready; return; }
   local s=ready n
   for n in $needs; do
+    if [[ $n == file:* ]]; then
+      bash -c "[ -e ${n#file:} ]" || s=waiting
+      continue
+    fi
     case $(state_of "$n") in
       done) ;;
       failed|blocked) echo blocked; return ;;

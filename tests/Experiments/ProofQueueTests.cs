@@ -28,6 +28,7 @@ public sealed class ProofQueueTests : IDisposable
             broken | - | shared | [ -f $RUNS/broken ] | echo x >> $RUNS/broken.tries; exit 3
             needs-broken | broken | shared | [ -f $RUNS/needs-broken ] | touch $RUNS/needs-broken
             measure | first flaky | alone | [ -f $RUNS/measure ] | echo $THREADS > $RUNS/measure
+            after-file | file:$RUNS/first | shared | [ -f $RUNS/after-file ] | echo x >> $RUNS/after-file.tries; [ -f $RUNS/first ] && touch $RUNS/after-file
             """);
 
         Queue("start", jobs);
@@ -43,10 +44,12 @@ public sealed class ProofQueueTests : IDisposable
         Assert.Matches(@"first\s+done", status);
         Assert.Matches(@"flaky\s+done", status);
         Assert.Matches(@"measure\s+done", status);
+        Assert.Matches(@"after-file\s+done", status);
         Assert.Matches(@"broken\s+failed", status);
         Assert.Matches(@"needs-broken\s+blocked", status);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(_runs, "flaky.tries")).Length);   // one crash, then resumed
         Assert.Equal(3, File.ReadAllLines(Path.Combine(_runs, "broken.tries")).Length);  // MAX_CRASHES=3
+        Assert.Single(File.ReadAllLines(Path.Combine(_runs, "after-file.tries")));        // started only once the file it needs existed
         Assert.False(File.Exists(Path.Combine(_runs, "needs-broken")));
         Assert.Equal(Environment.ProcessorCount.ToString(), File.ReadAllText(Path.Combine(_runs, "measure")).Trim());
 
@@ -62,7 +65,7 @@ public sealed class ProofQueueTests : IDisposable
     [Fact]
     public void TheProofJobListIsConsistent()
     {
-        // experiments/scripts/proofs.jobs: names unique, every need a job of the list, every mode known,
+        // experiments/scripts/proofs.jobs: names unique, every need a job of the list (or a file:PATH), every mode known,
         // every config a command names present (a typo would only show hours into a queue).
         string root = RepoRoot.Path;
         var jobs = File.ReadAllLines(Path.Combine(root, "experiments", "scripts", "proofs.jobs"))
@@ -74,7 +77,7 @@ public sealed class ProofQueueTests : IDisposable
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(jobs, j => Assert.Contains(j[2], new[] { "shared", "alone" }));
         foreach (string[] job in jobs.Where(j => j[1] != "-"))
-            Assert.All(job[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), need => Assert.Contains(need, names));
+            Assert.All(job[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), need => Assert.True(need.StartsWith("file:$RUNS/") || names.Contains(need), $"job {job[0]} needs '{need}': not a job of the list nor file:$RUNS/..."));
         var configs = jobs.SelectMany(j => System.Text.RegularExpressions.Regex.Matches(j[4], @"experiments/\S+\.json").Select(m => m.Value)).ToList();
         Assert.NotEmpty(configs);
         Assert.All(configs, c => Assert.True(File.Exists(Path.Combine(root, c)), $"{c} is named in proofs.jobs but does not exist"));

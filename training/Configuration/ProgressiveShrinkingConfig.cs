@@ -78,6 +78,8 @@ public sealed record ProgressiveShrinkingConfig
             foreach (string problem in ChoiceProblems(phase.Resolutions, space.Resolutions, $"{at}.resolutions")) yield return problem;
             if (phase.IsTeacher && (Elastic(phase.Kernels) || Elastic(phase.Depths) || Elastic(phase.Expands) || phase.SubnetsPerStep != 1))
                 yield return $"config: '{at}': the teacher phase trains the largest network alone: no kernels/depths/expands lists with more than one value, subnetsPerStep 1";
+            if (phase.Sandwich && phase.SubnetsPerStep < 2)
+                yield return $"config: '{at}.sandwich' needs 'subnetsPerStep' of at least 2 (the largest and the smallest sub-network each step); got {phase.SubnetsPerStep}";
         }
         if (!string.IsNullOrEmpty(StartPhase) && !Phases.Any(p => p.Name == StartPhase))
         {

@@ -34,6 +34,15 @@ public sealed record ShrinkingPhaseConfig
     [Range(1, 64)]
     public int SubnetsPerStep { get; init; } = 1;
 
+    /// <summary>
+    /// The sandwich rule (Yu et al., BigNAS, 2020; not in the OFA reference, so off by default): the step's first
+    /// sub-network is the largest the phase can sample and its last the smallest, both at the step's resolution;
+    /// the ones between are sampled as usual. The extremes of the space are otherwise almost never drawn
+    /// (in expand2, 1 draw in 3^25 gives the smallest), so they learn only through shared weights. Needs
+    /// <see cref="SubnetsPerStep"/> of at least 2.
+    /// </summary>
+    public bool Sandwich { get; init; }
+
     public IReadOnlyList<int>? Kernels { get; init; }
     public IReadOnlyList<int>? Depths { get; init; }
     public IReadOnlyList<double>? Expands { get; init; }

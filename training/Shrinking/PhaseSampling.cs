@@ -8,7 +8,8 @@ namespace NasPrune.Training.Shrinking;
 /// What a progressive-shrinking phase samples, as a pure function of (seed, step): one resolution per
 /// step for the whole batch, then sub-network i of the step from its own generator, so a resumed run
 /// draws exactly the sub-networks the uninterrupted run would. Dimensions the phase does not list are
-/// held at their largest value.
+/// held at their largest value. With the sandwich rule the first and last sub-networks of a step are the
+/// phase's largest and smallest (<see cref="ShrinkingPhaseConfig.Sandwich"/>).
 /// </summary>
 public sealed class PhaseSampling
 {
@@ -16,11 +17,15 @@ public sealed class PhaseSampling
     private const ulong SubnetStream = 0x5AB0;
     private readonly OfaSearchSpace _space;
     private readonly ulong _seed;
+    private readonly int _perStep;
+    private readonly bool _sandwich;
 
     public PhaseSampling(OfaSearchSpace space, ShrinkingPhaseConfig phase, long seed)
     {
         _space = space;
         _seed = (ulong)seed;
+        _perStep = phase.SubnetsPerStep;
+        _sandwich = phase.Sandwich && phase.SubnetsPerStep >= 2;
         Choices = new SamplingChoices(
             phase.Kernels ?? [space.Kernels.Max()],
             phase.Expands ?? [space.ExpandRatios.Max()],
@@ -35,6 +40,12 @@ public sealed class PhaseSampling
 
     public int ResolutionAt(long step) => new SplitMix64(SplitMix64.Mix(_seed, (ulong)step, ResolutionStream)).Choose(Choices.Resolutions!);
 
-    public SubnetConfig SubnetAt(long step, int index, int resolution) =>
-        SubnetSampler.Sample(_space, SplitMix64.Mix(_seed, (ulong)step, (ulong)index, SubnetStream), Choices).WithResolution(resolution);
+    public SubnetConfig SubnetAt(long step, int index, int resolution)
+    {
+        if (_sandwich && index == 0)
+            return SubnetConfig.Uniform(_space, resolution, Choices.Depths!.Max(), Choices.Kernels!.Max(), Choices.ExpandRatios!.Max());
+        if (_sandwich && index == _perStep - 1)
+            return SubnetConfig.Uniform(_space, resolution, Choices.Depths!.Min(), Choices.Kernels!.Min(), Choices.ExpandRatios!.Min());
+        return SubnetSampler.Sample(_space, SplitMix64.Mix(_seed, (ulong)step, (ulong)index, SubnetStream), Choices).WithResolution(resolution);
+    }
 }

@@ -67,6 +67,38 @@ public sealed class ProgressiveShrinkingTests : IDisposable
     }
 
     [Fact]
+    public void TheSandwichRuleTrainsThePhasesLargestAndSmallestEveryStepAndSamplesTheRestAsBefore()
+    {
+        OfaSearchSpace space = OfaSearchSpace.Default(0.25);
+        ShrinkingPhaseConfig plain = TinyShrinking.AllPhases.Single(p => p.Name == "depth2") with { SubnetsPerStep = 4 };
+        ShrinkingPhaseConfig sandwich = plain with { Sandwich = true };
+        var uniform = new PhaseSampling(space, plain, seed: 3);
+        var rule = new PhaseSampling(space, sandwich, seed: 3);
+        for (long step = 0; step < 20; step++)
+        {
+            int resolution = rule.ResolutionAt(step);
+            Assert.Equal(uniform.ResolutionAt(step), resolution);
+            // depth2 samples kernels and depths; widths stay at the largest ratio the phase allows.
+            double expand = space.ExpandRatios.Max();
+            Assert.Equal(SubnetConfig.Uniform(space, resolution, plain.Depths!.Max(), plain.Kernels!.Max(), expand), rule.SubnetAt(step, 0, resolution));
+            Assert.Equal(SubnetConfig.Uniform(space, resolution, plain.Depths!.Min(), plain.Kernels!.Min(), expand), rule.SubnetAt(step, 3, resolution));
+            for (int i = 1; i < 3; i++) Assert.Equal(uniform.SubnetAt(step, i, resolution), rule.SubnetAt(step, i, resolution));
+        }
+    }
+
+    [Fact]
+    public void TheSandwichRuleNeedsTwoSubnetsPerStep()
+    {
+        var config = new ProgressiveShrinkingConfig
+        {
+            Phases = [TinyShrinking.AllPhases.Single(p => p.Name == "kernel") with { SubnetsPerStep = 1, Sandwich = true }],
+            StartSupernet = _temp.Path,
+        };
+        string problem = Assert.Single(config.Problems(OfaSearchSpace.Default(0.25), "progressiveShrinking"));
+        Assert.Equal("config: 'progressiveShrinking.phases[0].sandwich' needs 'subnetsPerStep' of at least 2 (the largest and the smallest sub-network each step); got 1", problem);
+    }
+
+    [Fact]
     public void TheTeacherGetsNoGradientAndStaysFrozenWhileTheSupernetLearns()
     {
         using var task = KdTask(subnetsPerStep: 2, teacherBn: "batch");
