@@ -219,8 +219,8 @@ public sealed class TasTask : ITrainingTask
                 var (derived, macs) = LogSearchState();
                 TasSearchConfig search = _tas.Search;
                 if (!CostLoss.WithinBand(macs, search.FlopsTarget * _unprunedMacs, search.Tolerance))
-                    _context.Logger.LogWarning("Search ended outside the cost band: the derived network has {Share:P1} of the unpruned MACs, target {Target:P0} +- {Tolerance:P0} (longer tas.search.epochs lets it settle)",
-                        (double)macs / _unprunedMacs, search.FlopsTarget, search.Tolerance);
+                    _context.Logger.LogWarning("Search ended outside the cost band: the derived network has {Share:P1} of the unpruned MACs, the band is {Low:P1}-{High:P1} (target {Target:P0}, tolerance {Tolerance:P0} of it; longer tas.search.epochs lets it settle)",
+                        (double)macs / _unprunedMacs, search.FlopsTarget * (1 - search.Tolerance), search.FlopsTarget * (1 + search.Tolerance), search.FlopsTarget, search.Tolerance);
                 AtomicFile.WriteAllText(ArchitecturePath, derived + "\n");
                 break;
         }
