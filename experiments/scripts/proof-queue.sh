@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the long proofs (experiments/scripts/proofs.jobs) as a queue with two workers, so that two
 # 1-thread trainings share the 2 cores (about 1.5x the images/s of one 2-thread training here). A job
-# starts when the jobs it needs are done (or, for a need "file:PATH", when that file exists); "alone" jobs (latency measurements) pause the other worker's
-# job (SIGTERM: it checkpoints and exits) and run with the machine to themselves. Every job resumes, so
-# the queue can be stopped and started at any time:
+# starts when the jobs it needs are done (or, for a need "file:PATH", when that file exists); "alone" jobs
+# (latency measurements) pause the other worker's job (SIGTERM: it checkpoints and exits) and run with the
+# machine to themselves. Every job resumes, so the queue can be stopped and started at any time:
 #   RUNS=/work/runs NASPRUNE=/path/to/nasprune.dll experiments/scripts/proof-queue.sh start
 #   experiments/scripts/proof-queue.sh status | stop
 # WORKERS=1 runs the jobs one after another, each with all cores.

@@ -10,12 +10,19 @@ public static class CostLoss
 {
     public static Tensor Compute(Tensor expectedFlops, double argmaxFlops, double target, double tolerance)
     {
-        if (argmaxFlops > (1 + tolerance) * target) return expectedFlops.log();
-        if (argmaxFlops < (1 - tolerance) * target) return expectedFlops.log().neg();
+        var (low, high) = Band(target, tolerance);
+        if (argmaxFlops > high) return expectedFlops.log();
+        if (argmaxFlops < low) return expectedFlops.log().neg();
         return zeros_like(expectedFlops);
     }
 
-    /// <summary>Whether <paramref name="flops"/> is in the band where the loss is 0, [(1 - t) R, (1 + t) R].</summary>
-    public static bool WithinBand(double flops, double target, double tolerance) =>
-        flops >= (1 - tolerance) * target && flops <= (1 + tolerance) * target;
+    /// <summary>The band where the loss is 0, [(1 - t) R, (1 + t) R]: the tolerance is relative to the target.</summary>
+    public static (double Low, double High) Band(double target, double tolerance) => ((1 - tolerance) * target, (1 + tolerance) * target);
+
+    /// <summary>Whether <paramref name="flops"/> is in <see cref="Band"/>.</summary>
+    public static bool WithinBand(double flops, double target, double tolerance)
+    {
+        var (low, high) = Band(target, tolerance);
+        return flops >= low && flops <= high;
+    }
 }

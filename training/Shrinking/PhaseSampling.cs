@@ -19,6 +19,7 @@ public sealed class PhaseSampling
     private readonly ulong _seed;
     private readonly int _perStep;
     private readonly bool _sandwich;
+    private readonly SubnetConfig _largest, _smallest;   // the sandwich's ends; each step gives them its resolution
 
     public PhaseSampling(OfaSearchSpace space, ShrinkingPhaseConfig phase, long seed)
     {
@@ -31,6 +32,9 @@ public sealed class PhaseSampling
             phase.Expands ?? [space.ExpandRatios.Max()],
             phase.Depths ?? [space.Depths.Max()],
             phase.Resolutions ?? [space.Resolutions.Max()]);
+        int resolution = Choices.Resolutions!.Max();
+        _largest = SubnetConfig.Uniform(space, resolution, Choices.Depths!.Max(), Choices.Kernels!.Max(), Choices.ExpandRatios!.Max());
+        _smallest = SubnetConfig.Uniform(space, resolution, Choices.Depths!.Min(), Choices.Kernels!.Min(), Choices.ExpandRatios!.Min());
     }
 
     public SamplingChoices Choices { get; }
@@ -42,10 +46,8 @@ public sealed class PhaseSampling
 
     public SubnetConfig SubnetAt(long step, int index, int resolution)
     {
-        if (_sandwich && index == 0)
-            return SubnetConfig.Uniform(_space, resolution, Choices.Depths!.Max(), Choices.Kernels!.Max(), Choices.ExpandRatios!.Max());
-        if (_sandwich && index == _perStep - 1)
-            return SubnetConfig.Uniform(_space, resolution, Choices.Depths!.Min(), Choices.Kernels!.Min(), Choices.ExpandRatios!.Min());
+        if (_sandwich && index == 0) return _largest.WithResolution(resolution);
+        if (_sandwich && index == _perStep - 1) return _smallest.WithResolution(resolution);
         return SubnetSampler.Sample(_space, SplitMix64.Mix(_seed, (ulong)step, (ulong)index, SubnetStream), Choices).WithResolution(resolution);
     }
 }

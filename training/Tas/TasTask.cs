@@ -219,8 +219,11 @@ public sealed class TasTask : ITrainingTask
                 var (derived, macs) = LogSearchState();
                 TasSearchConfig search = _tas.Search;
                 if (!CostLoss.WithinBand(macs, search.FlopsTarget * _unprunedMacs, search.Tolerance))
+                {
+                    var (low, high) = CostLoss.Band(search.FlopsTarget, search.Tolerance);
                     _context.Logger.LogWarning("Search ended outside the cost band: the derived network has {Share:P1} of the unpruned MACs, the band is {Low:P1}-{High:P1} (target {Target:P0}, tolerance {Tolerance:P0} of it; longer tas.search.epochs lets it settle)",
-                        (double)macs / _unprunedMacs, search.FlopsTarget * (1 - search.Tolerance), search.FlopsTarget * (1 + search.Tolerance), search.FlopsTarget, search.Tolerance);
+                        (double)macs / _unprunedMacs, low, high, search.FlopsTarget, search.Tolerance);
+                }
                 AtomicFile.WriteAllText(ArchitecturePath, derived + "\n");
                 break;
         }
