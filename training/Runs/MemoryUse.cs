@@ -26,6 +26,34 @@ public static class MemoryUse
         return RssMb();
     }
 
+    /// <summary>
+    /// The trimmed resident size and what it is made of, for telling a leak from memory an allocator holds:
+    /// the managed heap (and what the GC keeps committed) and glibc's view of native memory (bytes in use,
+    /// in its arenas and in mmapped blocks, and free bytes it still holds after the trim). Native figures are
+    /// NaN where glibc's mallinfo2 is missing.
+    /// </summary>
+    public static MemoryBreakdown TrimmedBreakdown()
+    {
+        double resident = TrimmedRssMb();
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        double nativeInUse = double.NaN, nativeFreeHeld = double.NaN;
+        if (!_mallinfoUnavailable && OperatingSystem.IsLinux())
+        {
+            try
+            {
+                MallInfo2 info = MallInfo2Native();
+                nativeInUse = (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+                nativeFreeHeld = info.fordblks / (1024.0 * 1024.0);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                _mallinfoUnavailable = true; // glibc before 2.33, or not glibc
+            }
+        }
+        return new MemoryBreakdown(resident, gc.HeapSizeBytes / (1024.0 * 1024.0), gc.TotalCommittedBytes / (1024.0 * 1024.0),
+            nativeInUse, nativeFreeHeld);
+    }
+
     public static double PeakRssMb()
     {
         using var process = Process.GetCurrentProcess();
@@ -47,6 +75,21 @@ public static class MemoryUse
         }
     }
 
+    private static bool _mallinfoUnavailable;
+
+    /// <summary>glibc's struct mallinfo2 (all size_t), summed over every arena.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo2 MallInfo2Native();
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 }
+
+/// <summary>Resident memory and its parts, in MB (see <see cref="MemoryUse.TrimmedBreakdown"/>).</summary>
+public sealed record MemoryBreakdown(double ResidentMb, double ManagedHeapMb, double ManagedCommittedMb, double NativeInUseMb, double NativeFreeHeldMb);

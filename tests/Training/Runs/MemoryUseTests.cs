@@ -15,6 +15,22 @@ public sealed class MemoryUseTests
         Assert.True(before - trimmed > 300, $"resident {before:F0} MB before, {trimmed:F0} MB after the collection and trim");
     }
 
+    [Fact]
+    public void NativeMemoryInUseCountsALiveTensorAndDropsWhenItIsDisposed()
+    {
+        if (!OperatingSystem.IsLinux()) return; // mallinfo2 is glibc's
+        double before = MemoryUse.TrimmedBreakdown().NativeInUseMb;
+        double during;
+        using (Tensor t = ones(200L * 1024 * 1024 / 4, dtype: float32))
+        {
+            Assert.Equal(1f, t[0].item<float>());
+            during = MemoryUse.TrimmedBreakdown().NativeInUseMb;
+        }
+        double after = MemoryUse.TrimmedBreakdown().NativeInUseMb;
+        Assert.InRange(during - before, 190, 230);
+        Assert.InRange(during - after, 190, 230);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AllocateAndDrop(int mb)
     {
