@@ -186,8 +186,9 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
             Loss = val.Loss, Top1 = val.Top1, Top5 = val.Top5, ElapsedSeconds = state.TrainedSeconds, RssMb = memory.ResidentMb,
         });
         // The parts tell a leak (in-use memory that climbs) from memory an allocator holds and hands out again.
-        logger.LogInformation("Memory after epoch {Epoch}: resident {ResidentMb:F0} MB; managed heap {ManagedHeapMb:F0} MB ({ManagedCommittedMb:F0} MB committed); native in use {NativeInUseMb:F0} MB, free but held {NativeFreeHeldMb:F0} MB",
-            epoch + 1, memory.ResidentMb, memory.ManagedHeapMb, memory.ManagedCommittedMb, memory.NativeInUseMb, memory.NativeFreeHeldMb);
+        logger.LogInformation("Memory after epoch {Epoch}: resident {ResidentMb:F0} MB = anonymous {AnonymousMb:F0} + file-backed {FileBackedMb:F0}; of the anonymous: managed {ManagedCommittedMb:F0} MB committed (heap {ManagedHeapMb:F0}), native in use {NativeInUseMb:F0}, held by allocators {HeldMb:F0}",
+            epoch + 1, memory.ResidentMb, memory.AnonymousMb, memory.FileBackedMb, memory.ManagedCommittedMb, memory.ManagedHeapMb,
+            memory.NativeInUseMb, memory.HeldByAllocatorsMb);
         logger.LogInformation("{Phase} epoch {Epoch}/{Epochs}: validation top-1 {Top1:F2} %, loss {Loss:F4}",
             PhaseLabel(plan, phase), plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), val.Top1, val.Loss);
         validations?.Validated(plan.Phases[phase].Name, epoch + 1, val);

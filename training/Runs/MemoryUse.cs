@@ -28,30 +28,51 @@ public static class MemoryUse
 
     /// <summary>
     /// The trimmed resident size and what it is made of, for telling a leak from memory an allocator holds:
-    /// the managed heap (and what the GC keeps committed) and glibc's view of native memory (bytes in use,
-    /// in its arenas and in mmapped blocks, and free bytes it still holds after the trim). Native figures are
-    /// NaN where glibc's mallinfo2 is missing.
+    /// anonymous (heap, stacks) against file-backed (mapped libraries: libtorch alone is hundreds of MB of
+    /// code) resident pages, from /proc/self/status; the managed heap and what the GC keeps committed; and
+    /// glibc's count of native bytes in use (mallinfo2: in its arenas and in mmapped blocks). Anonymous
+    /// memory that neither the GC nor live native allocations account for is what allocators keep after
+    /// the trim. Figures a platform cannot give are NaN.
     /// </summary>
     public static MemoryBreakdown TrimmedBreakdown()
     {
         double resident = TrimmedRssMb();
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
-        double nativeInUse = double.NaN, nativeFreeHeld = double.NaN;
-        if (!_mallinfoUnavailable && OperatingSystem.IsLinux())
+        var (anonymous, fileBacked) = ResidentKinds();
+        return new MemoryBreakdown(resident, anonymous, fileBacked, gc.HeapSizeBytes / (1024.0 * 1024.0),
+            gc.TotalCommittedBytes / (1024.0 * 1024.0), NativeInUseMb());
+    }
+
+    private static (double Anonymous, double FileBacked) ResidentKinds()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return (double.NaN, double.NaN);
+        double anonymous = double.NaN, fileBacked = double.NaN;
+        foreach (string line in File.ReadLines(status))
         {
-            try
-            {
-                MallInfo2 info = MallInfo2Native();
-                nativeInUse = (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
-                nativeFreeHeld = info.fordblks / (1024.0 * 1024.0);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                _mallinfoUnavailable = true; // glibc before 2.33, or not glibc
-            }
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anonymous = KilobytesToMb(line);
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) fileBacked = KilobytesToMb(line);
         }
-        return new MemoryBreakdown(resident, gc.HeapSizeBytes / (1024.0 * 1024.0), gc.TotalCommittedBytes / (1024.0 * 1024.0),
-            nativeInUse, nativeFreeHeld);
+        return (anonymous, fileBacked);
+    }
+
+    // "RssAnon:\t  1097504 kB"
+    private static double KilobytesToMb(string line) =>
+        long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+
+    private static double NativeInUseMb()
+    {
+        if (_mallinfoUnavailable || !OperatingSystem.IsLinux()) return double.NaN;
+        try
+        {
+            MallInfo2 info = MallInfo2Native();
+            return (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _mallinfoUnavailable = true; // glibc before 2.33, or not glibc
+            return double.NaN;
+        }
     }
 
     public static double PeakRssMb()
@@ -92,4 +113,9 @@ public static class MemoryUse
 }
 
 /// <summary>Resident memory and its parts, in MB (see <see cref="MemoryUse.TrimmedBreakdown"/>).</summary>
-public sealed record MemoryBreakdown(double ResidentMb, double ManagedHeapMb, double ManagedCommittedMb, double NativeInUseMb, double NativeFreeHeldMb);
+public sealed record MemoryBreakdown(double ResidentMb, double AnonymousMb, double FileBackedMb, double ManagedHeapMb,
+    double ManagedCommittedMb, double NativeInUseMb)
+{
+    /// <summary>Anonymous resident memory that neither the GC's committed heap nor live native allocations explain.</summary>
+    public double HeldByAllocatorsMb => AnonymousMb - ManagedCommittedMb - NativeInUseMb;
+}

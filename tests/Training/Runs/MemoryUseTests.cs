@@ -16,19 +16,22 @@ public sealed class MemoryUseTests
     }
 
     [Fact]
-    public void NativeMemoryInUseCountsALiveTensorAndDropsWhenItIsDisposed()
+    public void ALiveTensorCountsAsNativeInUseAndAnonymousMemoryUntilItIsDisposed()
     {
         if (!OperatingSystem.IsLinux()) return; // mallinfo2 is glibc's
-        double before = MemoryUse.TrimmedBreakdown().NativeInUseMb;
-        double during;
+        MemoryBreakdown before = MemoryUse.TrimmedBreakdown();
+        MemoryBreakdown during;
         using (Tensor t = ones(200L * 1024 * 1024 / 4, dtype: float32))
         {
             Assert.Equal(1f, t[0].item<float>());
-            during = MemoryUse.TrimmedBreakdown().NativeInUseMb;
+            during = MemoryUse.TrimmedBreakdown();
         }
-        double after = MemoryUse.TrimmedBreakdown().NativeInUseMb;
-        Assert.InRange(during - before, 190, 230);
-        Assert.InRange(during - after, 190, 230);
+        MemoryBreakdown after = MemoryUse.TrimmedBreakdown();
+        Assert.InRange(during.NativeInUseMb - before.NativeInUseMb, 190, 230);
+        Assert.InRange(during.NativeInUseMb - after.NativeInUseMb, 190, 230);
+        // The tensor's pages are anonymous resident memory while it lives, and go back when it is disposed.
+        Assert.InRange(during.AnonymousMb - after.AnonymousMb, 150, 260);
+        Assert.InRange(during.AnonymousMb + during.FileBackedMb, during.ResidentMb - 64, during.ResidentMb + 1);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
