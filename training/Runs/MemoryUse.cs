@@ -6,7 +6,9 @@ namespace NasPrune.Training.Runs;
 /// <summary>Resident memory of this process (native libtorch allocations included), for the flat-memory checks of long runs.</summary>
 public static class MemoryUse
 {
-    public static double RssMb() => Environment.WorkingSet / (1024.0 * 1024.0);
+    public static double RssMb() => ToMb(Environment.WorkingSet);
+
+    private static double ToMb(double bytes) => bytes / (1024.0 * 1024.0);
 
     /// <summary>
     /// Hands the heap pages that are free back to the OS, then reads the resident size. libtorch frees CPU
@@ -39,8 +41,8 @@ public static class MemoryUse
         double resident = TrimmedRssMb();
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         var (anonymous, fileBacked) = ResidentKinds();
-        return new MemoryBreakdown(resident, anonymous, fileBacked, gc.HeapSizeBytes / (1024.0 * 1024.0),
-            gc.TotalCommittedBytes / (1024.0 * 1024.0), NativeInUseMb());
+        return new MemoryBreakdown(resident, anonymous, fileBacked, ToMb(gc.HeapSizeBytes),
+            ToMb(gc.TotalCommittedBytes), NativeInUseMb());
     }
 
     private static (double Anonymous, double FileBacked) ResidentKinds()
@@ -66,7 +68,7 @@ public static class MemoryUse
         try
         {
             MallInfo2 info = MallInfo2Native();
-            return (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+            return ToMb(info.uordblks + info.hblkhd);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -78,7 +80,7 @@ public static class MemoryUse
     public static double PeakRssMb()
     {
         using var process = Process.GetCurrentProcess();
-        return process.PeakWorkingSet64 / (1024.0 * 1024.0);
+        return ToMb(process.PeakWorkingSet64);
     }
 
     private static bool _trimUnavailable;
@@ -116,6 +118,9 @@ public static class MemoryUse
 public sealed record MemoryBreakdown(double ResidentMb, double AnonymousMb, double FileBackedMb, double ManagedHeapMb,
     double ManagedCommittedMb, double NativeInUseMb)
 {
-    /// <summary>Anonymous resident memory that neither the GC's committed heap nor live native allocations explain.</summary>
+    /// <summary>
+    /// Anonymous resident memory that neither the GC's committed heap nor live native allocations explain. An
+    /// estimate: committed managed pages need not all be resident, so it can dip a few MB below zero.
+    /// </summary>
     public double HeldByAllocatorsMb => AnonymousMb - ManagedCommittedMb - NativeInUseMb;
 }
