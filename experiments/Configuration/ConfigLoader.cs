@@ -25,7 +25,8 @@ public static class ConfigLoader
     /// <summary>
     /// The environment's overrides (prefix stripped, <c>__</c> as the section separator), without the
     /// variables that share the prefix but are not config fields: <c>NASPRUNE_DATA</c> (the data folder)
-    /// would otherwise be refused as an unknown field <c>data</c>.
+    /// would otherwise be refused as an unknown field <c>data</c>, <c>NASPRUNE_MALLOC</c> (see
+    /// <c>NativeAllocator</c>) as <c>malloc</c>.
     /// </summary>
     private static Dictionary<string, string?> Overrides(string prefix) =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -35,7 +36,9 @@ public static class ConfigLoader
             .ToDictionary(e => e.Name[prefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter), e => e.Value);
 
     /// <summary>Names after the prefix that belong to other settings.</summary>
-    private static readonly string[] NotConfigFields = [NasPrune.Training.Data.FashionMnist.EnvironmentVariable[EnvironmentPrefix.Length..]];
+    private static readonly string[] NotConfigFields =
+        [.. new[] { NasPrune.Training.Data.FashionMnist.EnvironmentVariable, NasPrune.Supernet.Runtime.NativeAllocator.SettingVariable }
+            .Select(name => name[EnvironmentPrefix.Length..])];
 
     /// <summary>Binds JSON text (no environment overrides); for tests and embedded configs.</summary>
     public static T LoadFromJson<T>(string json, string source = "config") where T : class, new()

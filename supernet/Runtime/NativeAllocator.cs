@@ -9,7 +9,7 @@ namespace NasPrune.Supernet.Runtime;
 /// free. With the tensor sizes of sampled sub-networks and elastic resolutions changing from one pass to the
 /// next, activations then keep landing on fresh pages, each one zeroed by a page fault. On the 2-core EPYC,
 /// timed inside a running network at batch 32, parts of a network took 2-4x their time alone, and whole
-/// networks up to 1.7x their table price; with the settings below, 1.0-1.2x. Fixed here: blocks up to 32 MB
+/// networks up to 1.7x their table price; with the settings below, 1.0-1.25x. Fixed here: blocks up to 32 MB
 /// (glibc's maximum for this setting) come from the heaps, and the heaps are not trimmed between passes.
 /// What a long run holds is still given back once per epoch (<c>MemoryUse.TrimmedRssMb</c> calls
 /// <see cref="ReturnFreePages"/>), so resident memory stays at the run's working set. Only on glibc; the environment variable
@@ -30,11 +30,22 @@ public static class NativeAllocator
     /// <summary>True when the settings were applied (glibc on Linux, not opted out).</summary>
     public static bool KeepsFreedMemory { get; private set; }
 
+    /// <summary>The environment variable that can leave malloc as it is.</summary>
+    public const string SettingVariable = "NASPRUNE_MALLOC";
+
+    /// <summary>Whether the settings apply for a value of <see cref="SettingVariable"/>: unset or empty yes, "default" no.</summary>
+    public static bool Applies(string? setting) => setting switch
+    {
+        null or "" => true,
+        "default" => false,
+        _ => throw new ArgumentException($"{SettingVariable}: '{setting}' is not a setting; allowed: default (glibc's own behaviour), or unset (keep freed memory)"),
+    };
+
     /// <summary>Applies the settings once per process; later calls do nothing.</summary>
     public static void Configure()
     {
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("NASPRUNE_MALLOC") == "default") return;
+        if (!OperatingSystem.IsLinux() || !Applies(Environment.GetEnvironmentVariable(SettingVariable))) return;
         try
         {
             // mallopt returns 1 on success; setting either value also switches off glibc's dynamic threshold.

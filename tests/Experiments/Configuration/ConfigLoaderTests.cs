@@ -154,5 +154,15 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(4, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
     }
 
+    [Fact]
+    public void TheMallocVariableIsNotTakenForAConfigField()
+    {
+        string path = _temp.File("m.json");
+        File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
+        const string prefix = "NASPRUNE_TEST_MALLOC_VARIABLE_";
+        using var environment = new TemporaryEnvironment((prefix + "MALLOC", "default"), (prefix + "training__epochs", "5"));
+        Assert.Equal(5, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

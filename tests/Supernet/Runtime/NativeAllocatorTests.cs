@@ -6,6 +6,20 @@ namespace NasPrune.Tests.Supernet.Runtime;
 [Collection(ProcessMemoryCollection.Name)]
 public sealed class NativeAllocatorTests
 {
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("default", false)]
+    public void TheSettingVariableTurnsTheSettingsOffOnlyWithDefault(string? value, bool applies) =>
+        Assert.Equal(applies, NativeAllocator.Applies(value));
+
+    [Fact]
+    public void AnUnknownSettingIsRefusedWithTheAllowedValues()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NativeAllocator.Applies("defualt"));
+        Assert.Equal("NASPRUNE_MALLOC: 'defualt' is not a setting; allowed: default (glibc's own behaviour), or unset (keep freed memory)", e.Message);
+    }
+
     [Fact]
     public void ATwentyMegabyteTensorComesFromTheHeapNotItsOwnMmap()
     {
