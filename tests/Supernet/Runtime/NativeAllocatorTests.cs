@@ -32,7 +32,9 @@ public sealed class NativeAllocatorTests
         var during = NativeAllocator.InUse()!.Value;
         // glibc's default would mmap a block this size (its threshold starts at 128 KB and only rises to the
         // size of big blocks freed before): its pages would be zeroed afresh on every allocation.
-        Assert.InRange(during.HeapInUseBytes - before.HeapInUseBytes, 20L << 20, 21L << 20);
-        Assert.InRange(during.MmappedBytes - before.MmappedBytes, -(1L << 20), 1L << 20);
+        // The counters are process-wide and other test classes run beside this one, so the bounds sit halfway
+        // between the two outcomes (20 MB in the heap, or 20 MB mmapped) rather than at exact sizes.
+        Assert.True(during.HeapInUseBytes - before.HeapInUseBytes > 10L << 20, $"heap in use grew by {during.HeapInUseBytes - before.HeapInUseBytes} bytes");
+        Assert.True(during.MmappedBytes - before.MmappedBytes < 10L << 20, $"mmapped blocks grew by {during.MmappedBytes - before.MmappedBytes} bytes");
     }
 }
