@@ -45,51 +45,38 @@ public static class NativeAllocator
     public static void Configure()
     {
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
-        if (!OperatingSystem.IsLinux() || !Applies(Environment.GetEnvironmentVariable(SettingVariable))) return;
-        try
-        {
-            // mallopt returns 1 on success; setting either value also switches off glibc's dynamic threshold.
-            KeepsFreedMemory = MallOpt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1 && MallOpt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // not glibc (e.g. musl): its allocator has no such settings
-        }
+        if (!Applies(Environment.GetEnvironmentVariable(SettingVariable))) return;
+        // mallopt returns 1 on success; setting either value also switches off glibc's dynamic threshold.
+        KeepsFreedMemory = Glibc(() => MallOpt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1 && MallOpt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1,
+            ref _malloptMissing) == true;
     }
-
-    private static bool _trimUnavailable;
 
     /// <summary>Gives the free pages of every heap back to the OS (malloc_trim), whatever the trim threshold.</summary>
-    public static void ReturnFreePages()
-    {
-        if (_trimUnavailable || !OperatingSystem.IsLinux()) return;
-        try
-        {
-            MallocTrim(0);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            _trimUnavailable = true; // not glibc (e.g. musl): nothing to trim this way
-        }
-    }
-
-    private static bool _mallinfoUnavailable;
+    public static void ReturnFreePages() => Glibc(() => MallocTrim(0), ref _trimMissing);
 
     /// <summary>
     /// glibc's count of bytes in use, summed over every arena (mallinfo2): in the heaps and in blocks that
     /// have their own mmap. Null where it cannot tell (not glibc, or glibc before 2.33).
     /// </summary>
-    public static (long HeapInUseBytes, long MmappedBytes)? InUse()
+    public static (long HeapInUseBytes, long MmappedBytes)? InUse() =>
+        Glibc(() => MallInfo2Native(), ref _mallinfoMissing) is MallInfo2 info ? ((long)info.uordblks, (long)info.hblkhd) : null;
+
+    private static bool _malloptMissing, _trimMissing, _mallinfoMissing;
+
+    /// <summary>
+    /// Calls a glibc function on Linux; null elsewhere, and from then on when the call finds no such library or
+    /// entry point (another C library such as musl; mallinfo2 needs glibc 2.33), which <paramref name="missing"/> remembers.
+    /// </summary>
+    private static T? Glibc<T>(Func<T> call, ref bool missing) where T : struct
     {
-        if (_mallinfoUnavailable || !OperatingSystem.IsLinux()) return null;
+        if (missing || !OperatingSystem.IsLinux()) return null;
         try
         {
-            MallInfo2 info = MallInfo2Native();
-            return ((long)info.uordblks, (long)info.hblkhd);
+            return call();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            _mallinfoUnavailable = true;
+            missing = true;
             return null;
         }
     }

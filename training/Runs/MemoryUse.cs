@@ -73,7 +73,6 @@ public static class MemoryUse
         using var process = Process.GetCurrentProcess();
         return ToMb(process.PeakWorkingSet64);
     }
-
 }
 
 /// <summary>Resident memory and its parts, in MB (see <see cref="MemoryUse.TrimmedBreakdown"/>).</summary>

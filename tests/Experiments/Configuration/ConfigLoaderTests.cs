@@ -143,25 +143,17 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("training.epochs", Assert.Throws<ConfigException>(() => ConfigLoader.Load<RunConfig>(path, "NASPRUNE_TEST_OVERRIDE_")).Message);
     }
 
-    [Fact]
-    public void TheDataFolderVariableIsNotTakenForAConfigField()
+    [Theory]
+    [InlineData("DATA", "/some/folder", "4")] // the data folder
+    [InlineData("MALLOC", "default", "5")] // NativeAllocator's setting
+    public void AVariableOfAnotherSettingIsNotTakenForAConfigField(string name, string value, string epochs)
     {
-        // NASPRUNE_DATA shares the override prefix; under a test prefix so parallel tests are not disturbed.
-        string path = _temp.File("d.json");
+        // These share the override prefix; under a test prefix so parallel tests are not disturbed.
+        string path = _temp.File($"{name}.json");
         File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
-        const string prefix = "NASPRUNE_TEST_DATA_VARIABLE_";
-        using var environment = new TemporaryEnvironment((prefix + "DATA", "/some/folder"), (prefix + "training__epochs", "4"));
-        Assert.Equal(4, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
-    }
-
-    [Fact]
-    public void TheMallocVariableIsNotTakenForAConfigField()
-    {
-        string path = _temp.File("m.json");
-        File.WriteAllText(path, """{ "training": { "epochs": 3 } }""");
-        const string prefix = "NASPRUNE_TEST_MALLOC_VARIABLE_";
-        using var environment = new TemporaryEnvironment((prefix + "MALLOC", "default"), (prefix + "training__epochs", "5"));
-        Assert.Equal(5, ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
+        string prefix = $"NASPRUNE_TEST_{name}_VARIABLE_";
+        using var environment = new TemporaryEnvironment((prefix + name, value), (prefix + "training__epochs", epochs));
+        Assert.Equal(int.Parse(epochs), ConfigLoader.Load<RunConfig>(path, prefix).Training.Epochs);
     }
 
     public void Dispose() => _temp.Dispose();
