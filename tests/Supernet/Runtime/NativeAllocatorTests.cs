@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NasPrune.Supernet.Runtime;
 using static TorchSharp.torch;
 
@@ -36,5 +37,26 @@ public sealed class NativeAllocatorTests
         // between the two outcomes (20 MB in the heap, or 20 MB mmapped) rather than at exact sizes.
         Assert.True(during.HeapInUseBytes - before.HeapInUseBytes > 10L << 20, $"heap in use grew by {during.HeapInUseBytes - before.HeapInUseBytes} bytes");
         Assert.True(during.MmappedBytes - before.MmappedBytes < 10L << 20, $"mmapped blocks grew by {during.MmappedBytes - before.MmappedBytes} bytes");
+    }
+
+    [Fact]
+    public void ReturningFreePagesShrinksTheCallingThreadsOwnHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return; // glibc's settings
+        NativeAllocator.Configure();
+        long freed = 0;
+        // A new thread: glibc gives it an arena of its own (not the main one, whose top malloc_trim shrinks anyway).
+        var thread = new Thread(() =>
+        {
+            var blocks = Enumerable.Range(0, 160).Select(_ => Marshal.AllocHGlobal(256 * 1024)).ToList(); // 40 MB
+            foreach (IntPtr block in blocks) Marshal.FreeHGlobal(block); // back into the top of this thread's heap, kept
+            long before = NativeAllocator.HeapBytes()!.Value;
+            NativeAllocator.ReturnFreePages();
+            freed = before - NativeAllocator.HeapBytes()!.Value;
+        });
+        thread.Start();
+        thread.Join();
+        // Process-wide counters with other test classes beside this one: the bound is half of the 40 MB.
+        Assert.True(freed > 20L << 20, $"the heaps gave back {freed} bytes");
     }
 }
