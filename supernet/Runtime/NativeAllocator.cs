@@ -68,7 +68,7 @@ public static class NativeAllocator
     /// malloc_trim shrinks the top of the main arena only; in a thread's own arena it returns the pages of free
     /// blocks but leaves the free top of the heap, which with the trim threshold at its maximum is never trimmed.
     /// A training runs on its own thread, so its arena's top kept whatever the last peak left there: on the
-    /// quick config the per-epoch reading swung by 30-60 MB from one epoch to the next. glibc trims a thread
+    /// quick config the per-epoch reading swung by up to 20 MB from one epoch to the next (30-60 MB with a smaller oneDNN cache). glibc trims a thread
     /// arena's top when a large block is freed in it and the top exceeds the trim threshold, so for one
     /// allocation the threshold goes to 0: a block is taken and freed on this thread, and the threshold restored.
     /// </summary>
