@@ -68,9 +68,10 @@ public static class NativeAllocator
     /// malloc_trim shrinks the top of the main arena only; in a thread's own arena it returns the pages of free
     /// blocks but leaves the free top of the heap, which with the trim threshold at its maximum is never trimmed.
     /// A training runs on its own thread, so its arena's top kept whatever the last peak left there: on the
-    /// quick config the per-epoch reading swung by up to 20 MB from one epoch to the next (30-60 MB with a smaller oneDNN cache). glibc trims a thread
-    /// arena's top when a large block is freed in it and the top exceeds the trim threshold, so for one
-    /// allocation the threshold goes to 0: a block is taken and freed on this thread, and the threshold restored.
+    /// quick config the per-epoch reading swung by up to 20 MB from one epoch to the next (30-60 MB with a
+    /// smaller oneDNN cache). glibc trims a thread arena's top when a large block is freed in it and the top
+    /// exceeds the trim threshold, so for one allocation the threshold goes to 0: a block is taken and freed on
+    /// this thread, and the threshold restored. (Another thread freeing in that instant trims its heap too: harmless.)
     /// </summary>
     private static void TrimOwnHeapTop()
     {
@@ -91,11 +92,12 @@ public static class NativeAllocator
     /// have their own mmap. Null where it cannot tell (not glibc, or glibc before 2.33).
     /// </summary>
     public static (long HeapInUseBytes, long MmappedBytes)? InUse() =>
-        Glibc(() => MallInfo2Native(), ref _mallinfoMissing) is MallInfo2 info ? ((long)info.uordblks, (long)info.hblkhd) : null;
+        MallInfo() is MallInfo2 info ? ((long)info.uordblks, (long)info.hblkhd) : null;
 
     /// <summary>What glibc's heaps hold from the OS, in use or free, over every arena (mallinfo2's arena field); null where it cannot tell.</summary>
-    public static long? HeapBytes() =>
-        Glibc(() => MallInfo2Native(), ref _mallinfoMissing) is MallInfo2 info ? (long)info.arena : null;
+    public static long? HeapBytes() => MallInfo() is MallInfo2 info ? (long)info.arena : null;
+
+    private static MallInfo2? MallInfo() => Glibc(MallInfo2Native, ref _mallinfoMissing);
 
     private static bool _malloptMissing, _trimMissing, _mallinfoMissing;
 
