@@ -26,6 +26,14 @@ public sealed record DassConfig
 
     public DassSearchConfig Search { get; init; } = new();
     public DassFinalConfig Final { get; init; } = new();
+
+    /// <summary>Rules across fields, one line each.</summary>
+    public IEnumerable<string> Problems(string path)
+    {
+        if (string.IsNullOrEmpty(Final.Genotype) && Search.ArchWarmupEpochs > Search.FirstPhaseEpochs)
+            yield return $"config: '{path}.search.archWarmupEpochs' ({Search.ArchWarmupEpochs}) must fit in the first search phase "
+                + $"({Search.FirstPhaseEpochs} epochs: {(Search.SparseAware ? "search.pretrainEpochs" : "pretrain + prune + finetune epochs")})";
+    }
 }
 
 public sealed record DassSearchConfig
@@ -45,6 +53,18 @@ public sealed record DassSearchConfig
     public int PruneEpochs { get; init; } = 3;
     [Range(0, 100_000)]
     public int FinetuneEpochs { get; init; } = 5;
+
+    /// <summary>
+    /// Epochs at the start of the search in which only the weights train (PC-DARTS warms up 15 of its 50):
+    /// the architecture steps' batches from the second half become weight steps too. Without it a short
+    /// search ranks the operations while the convolutions are still random, and parameter-free pooling
+    /// wins every edge it can. Counted inside the first search phase (search-pretrain, or the dense baseline's search).
+    /// </summary>
+    [Range(0, 100_000)]
+    public int ArchWarmupEpochs { get; init; }
+
+    /// <summary>Epochs of the first search phase, the one the architecture warm-up must fit in.</summary>
+    public int FirstPhaseEpochs => SparseAware ? PretrainEpochs : PretrainEpochs + PruneEpochs + FinetuneEpochs;
 
     /// <summary>The weights' SGD (design note dass.md: lr 0.025 cosine, weight decay 1e-3; DARTS used 3e-4; momentum from <c>training</c>).</summary>
     [Range(1e-8, 10.0)]

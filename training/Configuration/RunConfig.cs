@@ -65,6 +65,8 @@ public sealed record RunConfig : IValidatableObject
             foreach (string line in Pruning.Problems(Training.Epochs, "pruning")) yield return line;
         if (Model.IsDarts != (Dass is not null))
             yield return $"config: 'dass' and 'model.arch' = '{ModelConfig.DartsCells}' go together, got arch '{Model.Arch}' and {(Dass is null ? "no" : "a")} 'dass' section";
+        if (Dass is not null)
+            foreach (string line in Dass.Problems("dass")) yield return line;
         if (!Model.IsOfa) yield break;
         if (OfaModelProblem() is { } problem)
         {

@@ -39,6 +39,7 @@ public sealed class DassTask : ITrainingTask
     private readonly AdamOptimizer _arch;
     private readonly BatchLoader _halfA;
     private readonly BatchLoader _halfB;
+    private readonly long _archWarmupEnd;
     private OptimizedModule? _final;
     private SgdOptimizer? _finalScores;
 
@@ -63,6 +64,8 @@ public sealed class DassTask : ITrainingTask
         int perEpoch = context.BatchesPerEpoch;
         long warmup = (long)Math.Round(_training.WarmupEpochs * perEpoch);
         Phases = _plan.Select(p => new TrainingPhase(p.Name, (long)p.Epochs * perEpoch, p.Name == "final-pretrain" ? warmup : 0, p.PeakLr)).ToList();
+        // The search phases come first, so the first one starts at step 0.
+        _archWarmupEnd = _plan[0].Searching ? (long)_dass.Search.ArchWarmupEpochs * perEpoch : 0;
         if (KnownGenotype() is { } genotype) BuildFinal(genotype);
     }
 
@@ -101,7 +104,7 @@ public sealed class DassTask : ITrainingTask
 
     public string Describe() =>
         $"DASS of a DARTS cell network at sparsity {_dass.Sparsity:P0} ({(_dass.Search.SparseAware ? "sparsity-aware" : "dense DARTS")} search, "
-        + $"{_search.Spec.Channels} channels x {_search.Spec.Cells} cells; final {_dass.Final.Network.Channels} x {_dass.Final.Network.Cells}); "
+        + $"{_search.Spec.Channels} channels x {_search.Spec.Cells} cells{(_archWarmupEnd > 0 ? $", weights only for the first {_dass.Search.ArchWarmupEpochs} epoch(s)" : "")}; final {_dass.Final.Network.Channels} x {_dass.Final.Network.Cells}); "
         + $"phases {string.Join(", ", Phases.Select(p => p.Name))}";
 
     public IEnumerable<KeyValuePair<string, Tensor>> State()
@@ -169,6 +172,8 @@ public sealed class DassTask : ITrainingTask
             return SupervisedStep.Run(_searchWeights, a.Images, a.Labels, lr, Loss(a), _dass.GradClip);
         }
         Batch b = _halfB.BatchAt(pair, _context.Device);
+        if (step < _archWarmupEnd)
+            return SupervisedStep.Run(_searchWeights, b.Images, b.Labels, lr, Loss(b), _dass.GradClip);
         _arch.ZeroGrad();
         _searchWeights.Optimizer.ZeroGrad();
         Tensor logits = _search.call(b.Images);

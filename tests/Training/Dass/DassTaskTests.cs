@@ -98,6 +98,42 @@ public sealed class DassTaskTests : IDisposable
         Assert.Equal(0.9, plan[2].Sparsity(0.9));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // the dense baseline warms up inside its single search phase
+    public void DuringTheArchitectureWarmUpTheSecondHalfTrainsWeightsAndTheLogitsStayPut(bool sparseAware)
+    {
+        string data = TinyRun.WriteData(_temp, trainImages: 32);
+        RunConfig plain = Config(data, sparseAware);
+        RunConfig warm = plain with { Dass = plain.Dass! with { Search = plain.Dass.Search with { ArchWarmupEpochs = 1 } } };
+        // Step 0 trains weights on half A; step 1 is the architecture step on half B, or a weight step while warming up.
+        var (plainAfter0, plainAfter2) = Checkpoints(plain, $"plain-{sparseAware}", 1, 2);
+        var (warmAfter0, warmAfter2) = Checkpoints(warm, $"warm-{sparseAware}", 1, 2);
+        var (_, warmAfter3) = Checkpoints(warm, $"warm3-{sparseAware}", 1, 3);
+        using (plainAfter0) using (plainAfter2) using (warmAfter0) using (warmAfter2) using (warmAfter3)
+        {
+            var names = warmAfter0.Tensors.Keys.Where(n => n.StartsWith("search.model.", StringComparison.Ordinal)).ToList();
+            var alphas = names.Where(n => n.Contains("alphas_")).ToList();
+            var weights = names.Where(n => n.EndsWith(".weight") && !n.Contains("alphas_")).ToList();
+            Assert.NotEmpty(alphas);
+            Assert.All(weights, n => TensorAssert.BitEqual(plainAfter0[n], warmAfter0[n], n)); // the same first step
+            Assert.Contains(alphas, n => !plainAfter0[n].equal(plainAfter2[n]).all().item<bool>());
+            Assert.All(weights, n => TensorAssert.BitEqual(plainAfter0[n], plainAfter2[n], n));
+            Assert.All(alphas, n => TensorAssert.BitEqual(warmAfter0[n], warmAfter3[n], n));
+            Assert.Contains(weights, n => !warmAfter0[n].equal(warmAfter2[n]).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void AnArchitectureWarmUpLongerThanTheFirstSearchPhaseIsOneClearLine()
+    {
+        RunConfig config = Config("unused");
+        RunConfig tooLong = config with { Dass = config.Dass! with { Search = config.Dass.Search with { ArchWarmupEpochs = 2 } } };
+        Assert.Equal(["config: 'dass.search.archWarmupEpochs' (2) must fit in the first search phase (1 epochs: search.pretrainEpochs)"], tooLong.Problems());
+        RunConfig dense = Config("unused", sparseAware: false);
+        Assert.Empty((dense with { Dass = dense.Dass! with { Search = dense.Dass.Search with { ArchWarmupEpochs = 3 } } }).Problems());
+    }
+
     [Fact]
     public void AGivenGenotypeSkipsTheSearchAndAMissingFileIsOneClearLine()
     {
@@ -124,6 +160,16 @@ public sealed class DassTaskTests : IDisposable
     {
         using var stop = new CancellationTokenSource();
         Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, run, NullLogger.Instance, new StopAtStep(step, stop)).Run(stop.Token));
+    }
+
+    /// <summary>The checkpoints a run writes when stopped after step <paramref name="first"/> and again after <paramref name="second"/>.</summary>
+    private (LoadedArchive First, LoadedArchive Second) Checkpoints(RunConfig config, string name, long first, long second)
+    {
+        var run = new RunDirectory(_temp.File(name));
+        Stop(config, run, first);
+        LoadedArchive a = Latest(run);
+        Stop(config, run, second);
+        return (a, Latest(run));
     }
 
     private static LoadedArchive Latest(RunDirectory run) =>
