@@ -2,8 +2,9 @@ namespace NasPrune.Training.Dass;
 
 /// <summary>
 /// What trains in a DASS / HYDRA phase and at which sparsity: dense training of weights (and, while
-/// searching, architecture logits); pruning, where only the importance scores train under the target
-/// sparsity; fine-tuning of weights (and logits) under the now fixed mask.
+/// searching, architecture logits); pruning, where the importance scores train under the target
+/// sparsity and, of the other parameters, only the BatchNorm scales and shifts (as in HYDRA's code);
+/// fine-tuning of weights (and logits) under the now fixed mask.
 /// </summary>
 public enum DassStage
 {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Darts;
+using NasPrune.Supernet.Normalization;
 using NasPrune.Supernet.Randomness;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
@@ -96,6 +97,15 @@ public sealed class DassTask : ITrainingTask
         return plan.Where(p => p.Epochs > 0).ToList();
     }
 
+    /// <summary>
+    /// The BatchNorm scales and shifts. They train in every phase, in a prune phase beside the scores: the
+    /// authors' HYDRA code freezes only the other layers' weights and biases there (its freeze_vars skips
+    /// BatchNorm layers unless --freeze-bn), so each channel can rescale once most of its inputs are masked.
+    /// </summary>
+    private static HashSet<string> BatchNormParameterNames(nn.Module module) =>
+        module.named_modules().Where(m => m.module is SafeBatchNorm2d)
+            .SelectMany(m => m.module.named_parameters().Select(p => m.name + "." + p.name)).ToHashSet();
+
     private static bool IsWeight(string name) => !DartsSearchNetwork.IsScore(name) && !DartsSearchNetwork.IsArchitecture(name);
 
     /// <summary>The scores' optimiser: SGD with the run's momentum and no weight decay (only their ranking matters).</summary>
@@ -137,10 +147,11 @@ public sealed class DassTask : ITrainingTask
         if (!p.Searching && _final is null)
             BuildFinal(KnownGenotype() ?? throw new InvalidDataException($"no derived genotype ({GenotypePath})"));
         nn.Module<Tensor, Tensor> net = p.Searching ? _search : _final!.Module;
+        var batchNorm = BatchNormParameterNames(net);
         foreach (var (name, parameter) in net.named_parameters())
             parameter.requires_grad = DartsSearchNetwork.IsScore(name) ? p.TrainsScores
                 : DartsSearchNetwork.IsArchitecture(name) ? p.TrainsArchitecture
-                : p.TrainsWeights;
+                : batchNorm.Contains(name) || p.TrainsWeights;
         SparseNetwork.SetSparsity(net, p.Sparsity(_dass.Sparsity));
         if (fresh)
         {
@@ -160,10 +171,10 @@ public sealed class DassTask : ITrainingTask
         {
             Batch batch = _context.TrainBatch(step);
             return p.Stage == DassStage.Prune
-                ? ScoreStep(_final!.Module, _finalScores!, batch, lr)
+                ? ScoreStep(_final!, _finalScores!, batch, lr)
                 : SupervisedStep.Run(_final!, batch.Images, batch.Labels, lr, Loss(batch), _dass.GradClip);
         }
-        if (p.Stage == DassStage.Prune) return ScoreStep(_search, _searchScores, _context.TrainBatch(step), lr);
+        if (p.Stage == DassStage.Prune) return ScoreStep(_searchWeights, _searchScores, _context.TrainBatch(step), lr);
         // Weight steps (even) and architecture steps (odd) alternate; together one pass over the split per epoch.
         long pair = step / 2;
         if (step % 2 == 0)
@@ -185,14 +196,18 @@ public sealed class DassTask : ITrainingTask
 
     private Func<Tensor, Tensor> Loss(Batch batch) => logits => F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing);
 
-    private StepStatistics ScoreStep(nn.Module<Tensor, Tensor> net, SgdOptimizer scores, Batch batch, double lr)
+    /// <summary>A prune step: the scores, and the BatchNorm parameters through the weights' optimiser (every other weight is frozen, so has no gradient), at the scores' lr.</summary>
+    private StepStatistics ScoreStep(OptimizedModule weights, SgdOptimizer scores, Batch batch, double lr)
     {
         scores.ZeroGrad();
-        Tensor logits = net.call(batch.Images);
+        weights.Optimizer.ZeroGrad();
+        Tensor logits = weights.Module.call(batch.Images);
         Tensor loss = Loss(batch)(logits);
         loss.backward();
         scores.ClipGradNorm(_dass.GradClip);
         scores.Step(lr);
+        weights.Optimizer.ClipGradNorm(_dass.GradClip);
+        weights.Optimizer.Step(lr);
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, batch.Labels), batch.Count);
     }
 
