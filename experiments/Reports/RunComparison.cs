@@ -100,10 +100,13 @@ public static class RunComparison
             if (sparse) cells.AddRange([F(r.NonZeroMacs / 1e6, "F2"), F(r.NonZeroParameters / 1e3, "F1")]);
             if (relative) cells.AddRange([r.Top1Change is double d ? d.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : "", F(r.FewerMacs * 100, "F1") + " %"]);
             cells.AddRange([F(r.TrainingHours, "F2"), $"`{r.Architecture}`"]);
-            text.AppendLine("| " + string.Join(" | ", cells) + " |");
+            text.AppendLine("| " + string.Join(" | ", cells.Select(EscapePipes)) + " |");
         }
         return text.ToString();
     }
+
+    /// <summary>A "|" inside a cell (DARTS genotypes and TAS architectures have them) would split it, even in a code span.</summary>
+    private static string EscapePipes(string cell) => cell.Replace("|", "\\|");
 
     private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 }

@@ -55,6 +55,21 @@ public sealed class RunComparisonTests : IDisposable
     }
 
     [Fact]
+    public void PipesInAnArchitectureAreEscapedSoEveryRowHasTheHeadersCells()
+    {
+        string darts = Run("darts", """
+            { "arch": "darts-cells", "genotype": "normal: sep_conv_3x3:0 skip_connect:1 | max_pool_3x3:1 avg_pool_3x3:2\nreduce: max_pool_3x3:0 max_pool_3x3:1 | skip_connect:2 max_pool_3x3:1",
+              "macsPerImage": 20000000, "parameters": 200000, "validation": { "top1": 90.0 }, "test": { "top1": 89.5 }, "trainingSeconds": 3600 }
+            """);
+        string table = RunComparison.Markdown(RunComparison.Rows([Tas(), darts], baseline: null));
+        int Cells(string line) => System.Text.RegularExpressions.Regex.Matches(line, @"(?<!\\)\|").Count;
+        var lines = table.TrimEnd().Split('\n');
+        Assert.Equal(5, lines.Length); // header, rule, tas/unpruned, tas, darts
+        Assert.All(lines, l => Assert.Equal(Cells(lines[0]), Cells(l)));
+        Assert.Contains(@"`normal: sep_conv_3x3:0 skip_connect:1 \| max_pool_3x3:1 avg_pool_3x3:2 reduce: max_pool_3x3:0 max_pool_3x3:1 \| skip_connect:2 max_pool_3x3:1`", table);
+    }
+
+    [Fact]
     public void ProgressiveShrinkingGivesOneRowPerExportedSubnet()
     {
         string ps = Run("ps", """
