@@ -2,30 +2,23 @@
 """Prints a DASS / DARTS search's architecture weights from a run checkpoint (.npta): per cell type and edge,
 the softmax weight of each operation, strongest first (the derivation takes the strongest non-none one).
 Report material, stdlib only. Usage: dass-alphas.py CHECKPOINT.npta [TOP]"""
-import array
-import json
 import math
-import struct
 import sys
 
+from npta import TensorFile
+
 OPERATIONS = ["none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"]
-data = open(sys.argv[1], "rb").read()
-if data[:4] != b"NPTA":
-    sys.exit(f"{sys.argv[1]}: not a NasPrune tensor file (no NPTA magic)")
+checkpoint = TensorFile(sys.argv[1])
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-header_length = struct.unpack("<I", data[8:12])[0]
-header = json.loads(data[12:12 + header_length])
-base = 12 + header_length
 found = False
-for tensor in header["tensors"]:
+for tensor in checkpoint.tensors:
     name = tensor["name"]
     # The logits themselves, not their optimiser's state.
     if not name.startswith("search.model.alphas_"):
         continue
     found = True
     edges, count = tensor["shape"]
-    values = array.array("f")
-    values.frombytes(data[base + tensor["offset"]:base + tensor["offset"] + tensor["bytes"]])
+    values = checkpoint.floats(tensor)
     print(f"{name.split('.')[-1]} (uniform would be {1 / count:.3f})")
     for edge in range(edges):
         logits = values[edge * count:(edge + 1) * count]

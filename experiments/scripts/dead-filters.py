@@ -4,24 +4,17 @@ depthwise k x k (one input channel per filter, not the stem), other k x k, and 1
 (DASS, HYDRA) removes the same share from every layer, so small layers such as a 16-channel depthwise conv
 lose whole filters; a global threshold (magnitude pruning) does not have to. Report material, stdlib only.
 Usage: dead-filters.py MODEL.npta"""
-import array
-import json
-import struct
 import sys
 
-data = open(sys.argv[1], "rb").read()
-if data[:4] != b"NPTA":
-    sys.exit(f"{sys.argv[1]}: not a NasPrune tensor file (no NPTA magic)")
-header_length = struct.unpack("<I", data[8:12])[0]
-header = json.loads(data[12:12 + header_length])
-base = 12 + header_length
+from npta import TensorFile
+
+model = TensorFile(sys.argv[1])
 counts = {}
-for tensor in header["tensors"]:
+for tensor in model.tensors:
     shape = tensor["shape"]
     if not tensor["name"].endswith(".weight") or len(shape) != 4 or tensor["dtype"] != "Float32":
         continue
-    values = array.array("f")
-    values.frombytes(data[base + tensor["offset"]:base + tensor["offset"] + tensor["bytes"]])
+    values = model.floats(tensor)
     if shape[2] == 1:
         kind = "1x1"
     elif shape[1] == 1 and not tensor["name"].startswith("stem"):

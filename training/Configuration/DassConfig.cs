@@ -56,14 +56,15 @@ public sealed record DassSearchConfig
 
     /// <summary>
     /// Epochs at the start of the search in which only the weights train (PC-DARTS warms up 15 of its 50):
-    /// the architecture steps' batches from the second half become weight steps too. Without it a short
-    /// search ranks the operations while the convolutions are still random, and parameter-free pooling
-    /// wins every edge it can. Counted inside the first search phase (search-pretrain, or the dense baseline's search).
+    /// the architecture steps' batches from the second half become weight steps too, so the operations are
+    /// not ranked while the convolutions are still random. (On Fashion-MNIST our short searches chose pooling
+    /// normal cells with and without it: experiments/results/fmnist-dass.md.) Counted inside the first search
+    /// phase (search-pretrain, or the dense baseline's search).
     /// </summary>
     [Range(0, 100_000)]
     public int ArchWarmupEpochs { get; init; }
 
-    /// <summary>Epochs of the first search phase, the one the architecture warm-up must fit in.</summary>
+    /// <summary>Epochs of the first search phase (the dense baseline's only one: the three phases' budget), which the architecture warm-up must fit in.</summary>
     public int FirstPhaseEpochs => SparseAware ? PretrainEpochs : PretrainEpochs + PruneEpochs + FinetuneEpochs;
 
     /// <summary>The weights' SGD (design note dass.md: lr 0.025 cosine, weight decay 1e-3; DARTS used 3e-4; momentum from <c>training</c>).</summary>

@@ -88,7 +88,7 @@ public sealed class DassTask : ITrainingTask
                 plan.Add(new DassPhase("search-prune", true, DassStage.Prune, s.PruneEpochs, s.ScoreLr));
                 plan.Add(new DassPhase("search-finetune", true, DassStage.Finetune, s.FinetuneEpochs, s.WeightLr));
             }
-            else plan.Add(new DassPhase("search", true, DassStage.Dense, s.PretrainEpochs + s.PruneEpochs + s.FinetuneEpochs, s.WeightLr));
+            else plan.Add(new DassPhase("search", true, DassStage.Dense, s.FirstPhaseEpochs, s.WeightLr));
         }
         DassFinalConfig f = dass.Final;
         plan.Add(new DassPhase("final-pretrain", false, DassStage.Dense, f.PretrainEpochs, training.Lr));
