@@ -12,7 +12,7 @@ namespace NasPrune.Experiments.Cli;
 public static class PruneCommand
 {
     public static Command Create() =>
-        RunCommand.Create("prune", "Prune a ResNet (l1, global-magnitude, gradual-magnitude) and train it as a resumable hosted job", RequirePruning);
+        RunCommand.Create("prune", "Prune a ResNet (l1, global-magnitude, gradual-magnitude) or a fixed DARTS cell network (the magnitude methods) and train it as a resumable hosted job", RequirePruning);
 
     /// <summary>Refuses a config without a <c>pruning</c> section, in one line naming the field and its methods.</summary>
     public static void RequirePruning(RunConfig config)

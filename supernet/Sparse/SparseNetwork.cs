@@ -10,6 +10,13 @@ public static class SparseNetwork
     public static IReadOnlyList<(string Name, ISparseLayer Layer)> Layers(nn.Module module) =>
         module.named_modules().Where(m => m.module is ISparseLayer).Select(m => (m.name, (ISparseLayer)m.module)).ToList();
 
+    /// <summary>
+    /// The model's parameters without the sparse operators' importance scores: those only choose a mask, and a
+    /// trained network's file stores them zeroed. What a parameter count should report for any model.
+    /// </summary>
+    public static long ModelParameterCount(nn.Module module) =>
+        module.parameters().Sum(p => p.numel()) - Layers(module).Sum(l => l.Layer.Scores.numel());
+
     public static void SetSparsity(nn.Module module, double sparsity)
     {
         if (sparsity is < 0 or >= 1) throw new ArgumentException($"sparsity: must be in [0, 1), got {sparsity}");

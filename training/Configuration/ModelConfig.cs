@@ -9,7 +9,8 @@ namespace NasPrune.Training.Configuration;
 /// shrinking, see <see cref="RunConfig.ProgressiveShrinking"/>); or <c>ofa:&lt;sub-network config&gt;</c>,
 /// one sub-network of that space built as a static model and trained alone from scratch at its own
 /// resolution (e.g. <c>ofa:r24-k333.333.333.333.333-e333.333.333.333.333</c>); or <c>darts-cells</c>, a
-/// DARTS cell network searched and trained by DASS (see <see cref="RunConfig.Dass"/>).
+/// DARTS cell network: searched and trained by DASS (see <see cref="RunConfig.Dass"/>), or, given its cells
+/// in <see cref="Genotype"/>, a fixed network trained (and magnitude-pruned) like a ResNet.
 /// </summary>
 public sealed record ModelConfig
 {
@@ -25,6 +26,18 @@ public sealed record ModelConfig
     /// <summary>Width multiplier applied to the OFA space (ignored by ResNets).</summary>
     [Range(0.05, 4.0)]
     public double WidthMultiplier { get; init; } = 1.0;
+
+    /// <summary>
+    /// The cells of a fixed <c>darts-cells</c> network (no <c>dass</c> section): the genotype text, or @file (e.g. a
+    /// DASS run's dass-genotype.txt). DASS runs name theirs in <c>dass.final.genotype</c> instead.
+    /// </summary>
+    public string? Genotype { get; init; }
+
+    /// <summary>The size of that fixed network (default: 16 channels, 8 cells, stem multiplier 3).</summary>
+    public DartsNetworkConfig? Network { get; init; }
+
+    [JsonIgnore]
+    public bool IsFixedDarts => IsDarts && !string.IsNullOrEmpty(Genotype);
 
     [JsonIgnore]
     public bool IsSupernet => Arch == Supernet;

@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 namespace NasPrune.Training.Configuration;
 
 /// <summary>
-/// Pruning of the ResNet <c>model.arch</c> names, then training with the <c>training</c> recipe. Methods:
+/// Pruning of the network <c>model.arch</c> names (a ResNet; for the magnitude methods also a fixed DARTS cell
+/// network), then training with the <c>training</c> recipe. Methods:
 /// <list type="bullet">
 /// <item><c>l1</c>: L1-norm filter pruning of every block's first conv of the trained <see cref="BaseModel"/> (the same
 /// share everywhere, chosen to reach <see cref="FlopsTarget"/>), then fine-tuning of the narrower network.</item>
@@ -26,7 +27,7 @@ public sealed record PruningConfig
     [AllowedValues(L1, GlobalMagnitude, GradualMagnitude)]
     public string Method { get; init; } = L1;
 
-    /// <summary>The trained network to prune (a ResNet run's model.npta); required for l1 and global-magnitude, optional for gradual-magnitude.</summary>
+    /// <summary>The trained network to prune (a run's model.npta of the same arch); required for l1 and global-magnitude, optional for gradual-magnitude.</summary>
     public string BaseModel { get; init; } = "";
 
     /// <summary>l1: target cost as a fraction of the base network's MACs.</summary>
@@ -75,7 +76,7 @@ public sealed record PruningConfig
                 if (given) yield return $"config: '{path}.{field}' applies to the methods {GlobalMagnitude} and {GradualMagnitude}, not '{Method}' (which uses '{path}.flopsTarget')";
         }
         if (Method != GradualMagnitude && string.IsNullOrEmpty(BaseModel))
-            yield return $"config: '{path}.baseModel' is required for method '{Method}' (a trained ResNet's model.npta; only {GradualMagnitude} can start from scratch)";
+            yield return $"config: '{path}.baseModel' is required for method '{Method}' (a trained network's model.npta; only {GradualMagnitude} can start from scratch)";
         if (!IsMagnitude) yield break;
         if (Sparsity is not double sparsity)
         {

@@ -55,16 +55,24 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'progressiveShrinking' is required when 'model.arch' is '{ModelConfig.Supernet}'";
         if (!Model.IsSupernet && ProgressiveShrinking is not null)
             yield return $"config: 'progressiveShrinking' needs 'model.arch' = '{ModelConfig.Supernet}', got '{Model.Arch}'";
-        if (Tas is not null && (Model.IsOfa || ProgressiveShrinking is not null))
+        if (Tas is not null && (Model.IsOfa || Model.IsDarts || ProgressiveShrinking is not null))
             yield return $"config: 'tas' needs a ResNet 'model.arch' (resnet20, resnet56, ...) and no 'progressiveShrinking', got '{Model.Arch}'";
         if (Tas?.Search.TauMin > Tas?.Search.TauMax)
             yield return $"config: 'tas.search.tauMin' ({Tas.Search.TauMin}) must not exceed 'tas.search.tauMax' ({Tas.Search.TauMax})";
-        if (Pruning is not null && (Model.IsOfa || Tas is not null))
-            yield return $"config: 'pruning' needs a ResNet 'model.arch' and no 'tas', got '{Model.Arch}'";
+        if (Pruning is not null && (Model.IsOfa || Tas is not null || Dass is not null))
+            yield return $"config: 'pruning' needs a ResNet or a fixed '{ModelConfig.DartsCells}' 'model.arch' and no 'tas' or 'dass', got '{Model.Arch}'";
+        if (Pruning is { IsMagnitude: false } && Model.IsDarts)
+            yield return $"config: 'pruning.method' '{Pruning.Method}' prunes ResNet filters; a '{ModelConfig.DartsCells}' network takes {PruningConfig.GlobalMagnitude} or {PruningConfig.GradualMagnitude}";
         if (Pruning is not null)
             foreach (string line in Pruning.Problems(Training.Epochs, "pruning")) yield return line;
-        if (Model.IsDarts != (Dass is not null))
-            yield return $"config: 'dass' and 'model.arch' = '{ModelConfig.DartsCells}' go together, got arch '{Model.Arch}' and {(Dass is null ? "no" : "a")} 'dass' section";
+        if (Dass is not null && !Model.IsDarts)
+            yield return $"config: 'dass' needs 'model.arch' = '{ModelConfig.DartsCells}', got '{Model.Arch}'";
+        if (Model.IsDarts && Dass is null && string.IsNullOrEmpty(Model.Genotype))
+            yield return $"config: 'model.arch' = '{ModelConfig.DartsCells}' needs a 'dass' section (search and sparse training) or 'model.genotype' (a fixed cell network: the text or @file)";
+        if (!string.IsNullOrEmpty(Model.Genotype) && (!Model.IsDarts || Dass is not null))
+            yield return $"config: 'model.genotype' is for a fixed '{ModelConfig.DartsCells}' network without 'dass' (DASS takes 'dass.final.genotype'), got arch '{Model.Arch}'{(Dass is null ? "" : " and a 'dass' section")}";
+        if (Model.Network is not null && !Model.IsFixedDarts)
+            yield return $"config: 'model.network' sizes a fixed '{ModelConfig.DartsCells}' network (with 'model.genotype'); DASS sizes its networks in 'dass.search.network' and 'dass.final.network'";
         if (Dass is not null)
             foreach (string line in Dass.Problems("dass")) yield return line;
         if (!Model.IsOfa) yield break;

@@ -239,7 +239,7 @@ public sealed class DassTask : ITrainingTask
         SparseNetwork.BakeMasks(final);
         ImageDataset data = _context.Data.Test;
         var costs = LayerCosts.Measure(final, [1, data.Channels, data.Height, data.Width], _context.Device);
-        long parameters = final.named_parameters().Where(p => !DartsSearchNetwork.IsScore(p.name)).Sum(p => p.parameter.numel());
+        long parameters = SparseNetwork.ModelParameterCount(final);
         long zeros = costs.Sum(c => c.Weights - c.NonZeroWeights);
         long prunable = costs.Sum(c => c.Weights);
         var summary = new JsonObject

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Runtime;
 using NasPrune.Supernet.Serialization;
+using NasPrune.Supernet.Sparse;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Models;
@@ -15,7 +16,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace NasPrune.Training.Loops;
 
 /// <summary>
-/// Trains one static classifier (a ResNet, or one OFA sub-network alone at its resolution) with
+/// Trains one static classifier (a ResNet, one OFA sub-network alone at its resolution, or a fixed DARTS cell network) with
 /// label-smoothed cross-entropy: a single phase of <c>training.epochs</c> with warm-up and cosine decay.
 /// Writes model.npta and the test evaluation at the end.
 /// </summary>
@@ -48,7 +49,7 @@ public sealed class ClassifierTask : ITrainingTask
     private long Macs => _model.Macs(_context.Data.Train.Height);
 
     public string Describe() =>
-        $"Model {_context.Config.Model.Arch}: {ModuleTree.ParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
+        $"Model {_context.Config.Model.Arch}: {SparseNetwork.ModelParameterCount(Model)} parameters, {Macs / 1e6:F2} M MACs per image"
         + (_model.InputResolution is int r ? $" at {r}x{r}" : "");
 
     public void EnterPhase(int phase, bool fresh)
@@ -74,13 +75,14 @@ public sealed class ClassifierTask : ITrainingTask
         EvaluationResult val = Evaluate(_context.Data.Validation);
         EvaluationResult test = Evaluate(_context.Data.Test);
         metrics.Write(new MetricsRow { Epoch = _training.Epochs, Step = totalSteps, Stage = "train", Phase = "test", Loss = test.Loss, Top1 = test.Top1, Top5 = test.Top5, ElapsedSeconds = trainedSeconds });
-        string modelHash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(Model), new JsonObject { ["arch"] = _context.Config.Model.Arch });
+        JsonObject metadata = (JsonObject?)_model.FileMetadata?.DeepClone() ?? new JsonObject { ["arch"] = _context.Config.Model.Arch };
+        string modelHash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(Model), metadata);
         _context.Logger.LogInformation("{Arch}: test top-1 {Top1:F2} % (validation {Val:F2} %)", _context.Config.Model.Arch, test.Top1, val.Top1);
         return new JsonObject
         {
             ["arch"] = _context.Config.Model.Arch,
             ["epochs"] = _training.Epochs,
-            ["parameters"] = ModuleTree.ParameterCount(Model),
+            ["parameters"] = SparseNetwork.ModelParameterCount(Model),
             ["macsPerImage"] = Macs,
             ["validation"] = EvaluationJson.Of(val),
             ["test"] = EvaluationJson.Of(test),

@@ -4,8 +4,8 @@ namespace NasPrune.Training.Loops;
 
 /// <summary>
 /// Picks the task a run config describes: progressive shrinking of a supernet, TAS of a ResNet, magnitude pruning
-/// of a ResNet, DASS of a DARTS cell network, or a static classifier (which also trains an L1-filter-pruned ResNet,
-/// whose pruning is its architecture).
+/// of a ResNet or a fixed DARTS cell network, DASS of a DARTS cell network, or a static classifier (which also
+/// trains an L1-filter-pruned ResNet, whose pruning is its architecture).
 /// </summary>
 public static class TrainingTasks
 {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
 namespace NasPrune.Training.Models;
@@ -10,6 +11,9 @@ public sealed record StaticModel(nn.Module<Tensor, Tensor> Module, int? InputRes
 {
     /// <summary>MACs at a given input size, for models whose cost depends on it (ResNets).</summary>
     public Func<int, long>? MacsAtSize { get; init; }
+
+    /// <summary>What model.npta's metadata says about the model (default: its arch); DARTS networks add their genotype and shape.</summary>
+    public JsonObject? FileMetadata { get; init; }
 
     public long Macs(int dataSize) => MacsAtSize?.Invoke(InputResolution ?? dataSize) ?? FixedMacs;
 }

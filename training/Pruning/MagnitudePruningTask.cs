@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Pruning;
 using NasPrune.Supernet.Runtime;
+using NasPrune.Supernet.Sparse;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
 using NasPrune.Training.Loops;
@@ -92,7 +93,7 @@ public sealed class MagnitudePruningTask : ITrainingTask
         JsonObject result = _classifier.Finish(metrics, totalSteps, trainedSeconds);
         ImageDataset train = _context.Data.Train;
         IReadOnlyList<LayerCost> costs = LayerCosts.Measure(_classifier.Model, [1, train.Channels, train.Height, train.Width], _context.Device);
-        long parameters = ModuleTree.ParameterCount(_classifier.Model), nonZero = parameters - _masks.ZeroWeights;
+        long parameters = SparseNetwork.ModelParameterCount(_classifier.Model), nonZero = parameters - _masks.ZeroWeights;
         long macs = costs.Sum(c => c.Macs), nonZeroMacs = costs.Sum(c => c.NonZeroMacs);
         result["method"] = _pruning.Method;
         result["targetSparsity"] = _sparsity;
