@@ -30,6 +30,13 @@ public sealed record OptimizationConfig
     [Range(0.0, 0.999)]
     public double LabelSmoothing { get; init; } = 0.1;
 
+    /// <summary>
+    /// Clip each step's gradients to this global L2 norm; unset: no clipping. For a plain or magnitude-pruned
+    /// network (DARTS cell networks train with 5, as in DARTS); DASS clips with dass.gradClip.
+    /// </summary>
+    [Range(1e-6, 1e6)]
+    public double? GradClip { get; init; }
+
     [Range(1, 65_536)]
     public int EvalBatchSize { get; init; } = 1000;
 }

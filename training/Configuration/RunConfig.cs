@@ -65,6 +65,8 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'pruning.method' '{Pruning.Method}' prunes ResNet filters; a '{ModelConfig.DartsCells}' network takes {PruningConfig.GlobalMagnitude} or {PruningConfig.GradualMagnitude}";
         if (Pruning is not null)
             foreach (string line in Pruning.Problems(Training.Epochs, "pruning")) yield return line;
+        if (Training.GradClip is not null && (Model.IsSupernet || Tas is not null || Dass is not null))
+            yield return $"config: 'training.gradClip' applies to plain training and magnitude pruning, not to progressive shrinking, TAS or DASS (DASS clips with 'dass.gradClip')";
         if (Dass is not null && !Model.IsDarts)
             yield return $"config: 'dass' needs 'model.arch' = '{ModelConfig.DartsCells}', got '{Model.Arch}'";
         if (Model.IsDarts && Dass is null && string.IsNullOrEmpty(Model.Genotype))

@@ -63,7 +63,7 @@ public sealed class ClassifierTask : ITrainingTask
         Batch batch = _context.TrainBatch(step);
         Tensor images = _model.InputResolution is int size ? OfaInput.Resize(batch.Images, size) : batch.Images;
         return SupervisedStep.Run(_trained, images, batch.Labels, lr,
-            logits => F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing));
+            logits => F.cross_entropy(logits, batch.Labels, label_smoothing: _training.LabelSmoothing), _training.GradClip);
     }
 
     public EvaluationResult? ValidateEpoch(int phase) => Evaluate(_context.Data.Validation);
