@@ -46,6 +46,7 @@ public sealed class FixedDartsRunTests : IDisposable
         JsonObject result = JsonNode.Parse(File.ReadAllText(run.Result))!.AsObject();
         long parameters = net.named_parameters().Where(p => !p.name.EndsWith("scores", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
         Assert.Equal(parameters, result["parameters"]!.GetValue<long>());
+        Assert.Equal(TinyDarts.Genotype().ToString(), result["genotype"]!.GetValue<string>());
         Assert.Equal(parameters - zeros, result["nonZeroParameters"]!.GetValue<long>());
         Assert.Equal(LayerCosts.Measure(net, [1, 1, 28, 28], CPU).Sum(c => c.Macs), result["macsPerImage"]!.GetValue<long>());
 

@@ -78,7 +78,7 @@ public sealed class ClassifierTask : ITrainingTask
         JsonObject metadata = (JsonObject?)_model.FileMetadata?.DeepClone() ?? new JsonObject { ["arch"] = _context.Config.Model.Arch };
         string modelHash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(Model), metadata);
         _context.Logger.LogInformation("{Arch}: test top-1 {Top1:F2} % (validation {Val:F2} %)", _context.Config.Model.Arch, test.Top1, val.Top1);
-        return new JsonObject
+        var result = new JsonObject
         {
             ["arch"] = _context.Config.Model.Arch,
             ["epochs"] = _training.Epochs,
@@ -88,6 +88,9 @@ public sealed class ClassifierTask : ITrainingTask
             ["test"] = EvaluationJson.Of(test),
             ["modelSha256"] = modelHash,
         };
+        // A fixed DARTS network's cells, so reports (nasprune compare) can tell its runs apart.
+        if (metadata["genotype"] is JsonNode genotype) result["genotype"] = genotype.DeepClone();
+        return result;
     }
 
     private EvaluationResult Evaluate(ImageDataset split) =>
