@@ -81,6 +81,11 @@ public static class RunComparison
             csv.WriteRecords(rows);
         });
 
+    /// <summary>Test accuracy against non-zero parameters, one labelled point per network: where the pruning reports' trade-off shows.</summary>
+    public static string WritePlot(string path, IEnumerable<ComparisonRow> rows) =>
+        ScatterReport.Write(path, "Test top-1 vs non-zero parameters", "non-zero parameters (thousands)", "test top-1 (%)",
+            rows.Select(r => new ScatterSeries(r.Network, [r.NonZeroParameters / 1e3], [r.TestTop1])));
+
     /// <summary>A Markdown table for the results reports (MACs and parameters in millions and thousands).</summary>
     public static string Markdown(IReadOnlyList<ComparisonRow> rows)
     {

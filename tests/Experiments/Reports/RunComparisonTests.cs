@@ -44,6 +44,16 @@ public sealed class RunComparisonTests : IDisposable
     }
 
     [Fact]
+    public void ThePictureIsAPngOfAccuracyAgainstNonZeroParameters()
+    {
+        string path = _temp.File("compare.png");
+        RunComparison.WritePlot(path, RunComparison.Rows([Tas(), Sparse()], baseline: null));
+        byte[] png = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Equal((900, 700), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+    }
+
+    [Fact]
     public void TheBaselineGivesAccuracyChangeAndSavedNonZeroMacs()
     {
         var rows = RunComparison.Rows([Tas(), Sparse()], baseline: "tas/unpruned");
