@@ -44,7 +44,7 @@ public sealed class FixedDartsRunTests : IDisposable
 
         // Parameters are the network's own: the (unused, zero) importance scores are not counted.
         JsonObject result = JsonNode.Parse(File.ReadAllText(run.Result))!.AsObject();
-        long parameters = net.named_parameters().Where(p => !p.name.EndsWith("scores", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
+        long parameters = net.named_parameters().Where(p => !DartsSearchNetwork.IsScore(p.name)).Sum(p => p.parameter.numel());
         Assert.Equal(parameters, result["parameters"]!.GetValue<long>());
         Assert.Equal(TinyDarts.Genotype().ToString(), result["genotype"]!.GetValue<string>());
         Assert.Equal(parameters - zeros, result["nonZeroParameters"]!.GetValue<long>());

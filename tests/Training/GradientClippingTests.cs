@@ -12,6 +12,9 @@ namespace NasPrune.Tests.Training;
 public sealed class GradientClippingTests : IDisposable
 {
     private readonly TempFolder _temp = new();
+    private readonly string _data;
+
+    public GradientClippingTests() => _data = TinyRun.WriteData(_temp);
 
     [Fact]
     public void TrainingGradClipBoundsTheNormOfEachStepsUpdate()
@@ -35,11 +38,10 @@ public sealed class GradientClippingTests : IDisposable
     /// <summary>L2 norm of the change of every trained parameter (not BatchNorm statistics) made by step 2.</summary>
     private double SecondStepUpdateNorm(string name, double? clip)
     {
-        string data = _temp.File("data");
-        if (!Directory.Exists(data)) TinyRun.WriteData(_temp);
-        RunConfig config = TinyRun.Config(data, epochs: 1) with
+        RunConfig tiny = TinyRun.Config(_data, epochs: 1);
+        RunConfig config = tiny with
         {
-            Training = TinyRun.Config(data, epochs: 1).Training with { Momentum = 0, Nesterov = false, WeightDecay = 0, WarmupEpochs = 0, GradClip = clip },
+            Training = tiny.Training with { Momentum = 0, Nesterov = false, WeightDecay = 0, WarmupEpochs = 0, GradClip = clip },
             Checkpoints = new CheckpointConfig { EveryMinutes = 0, Keep = 100 },
         };
         var run = new RunDirectory(_temp.File(name));
