@@ -29,8 +29,9 @@ public static class ScatterReport
             line.LegendText = "y = x";
             line.Color = Colors.Black.WithAlpha(0.5);
         }
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, 900, 700);
+        // Outside the data area: inside, the legend hid points that fell in its corner (a network at the right edge).
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 1100, 700);
         return path;
     }
 }
