@@ -3,6 +3,7 @@ using NasPrune.Experiments.Bench;
 using NasPrune.Experiments.Tuning;
 using NasPrune.Supernet.Darts;
 using NasPrune.Supernet.Models;
+using NasPrune.Supernet.Serialization;
 using NasPrune.Supernet.Sparse;
 using NasPrune.Training.Runs;
 using static TorchSharp.torch;
@@ -89,7 +90,7 @@ public static class BenchCommand
     {
         var model = new Option<FileInfo?>("--model") { Description = "a DASS run's model.npta (DARTS cell network)" };
         var runDir = new Option<DirectoryInfo?>("--run-dir") { Description = "a magnitude-pruned ResNet run (nasprune prune)" };
-        var output = new Option<FileInfo>("--out") { Description = "CSV to write", DefaultValueFactory = _ => new FileInfo("bench-sparse.csv") };
+        var output = new Option<FileInfo>("--out") { Description = "CSV to write (and NAME-layers.csv beside it: each layer timed dense and sparse)", DefaultValueFactory = _ => new FileInfo("bench-sparse.csv") };
         var batches = new Option<string>("--batches") { Description = "comma-separated batch sizes", DefaultValueFactory = _ => "1,32" };
         var size = new Option<int>("--size") { Description = "input height and width", DefaultValueFactory = _ => 28 };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions (median reported)", DefaultValueFactory = _ => 50 };
@@ -107,8 +108,11 @@ public static class BenchCommand
             SparseBenchTarget target = file is not null ? OpenDarts(file.FullName, context) : OpenPrunedResNet(run!.FullName, context);
             using (target.Net)
             {
-                var rows = SparseBench.Run(target, parse.GetValue(size), sizes, context.Device, parse.GetValue(repeats));
-                BenchCsv.Write(parse.GetValue(output)!.FullName, rows);
+                var (rows, layers) = SparseBench.Run(target, parse.GetValue(size), sizes, context.Device, parse.GetValue(repeats));
+                string csv = parse.GetValue(output)!.FullName;
+                BenchCsv.Write(csv, rows);
+                // Beside it, each layer as the tuner timed it: where the kernel gains and where it loses.
+                CsvTable.Write(Path.ChangeExtension(csv, null) + "-layers.csv", layers);
                 Print(rows, $"{target.Source}, threads {TorchSetup.Threads}");
             }
             return 0;

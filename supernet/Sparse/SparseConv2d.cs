@@ -25,5 +25,5 @@ public sealed class SparseConv2d(int inChannels, int outChannels, int kernel, in
     protected override Tensor DenseForward(Tensor x) =>
         Pointwise.Conv2d(x, EffectiveWeight(), stride: stride, padding: padding, dilation: dilation, groups: groups);
 
-    protected override Tensor SparseForward(Tensor x, Tensor matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);
+    protected override Tensor SparseForward(Tensor x, CsrMatrix matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);
 }

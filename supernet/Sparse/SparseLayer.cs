@@ -15,7 +15,7 @@ public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer, ISp
     [TorchSharp.Utils.ComponentName(Name = "weight")] private readonly Parameter _weight;
     [TorchSharp.Utils.ComponentName(Name = "scores")] private readonly Parameter _scores;
     private readonly long _fanIn;
-    private Tensor? _matrix;
+    private CsrMatrix? _matrix;
 
     protected SparseLayer(string name, Tensor initialWeight, long fanIn) : base(name)
     {
@@ -38,14 +38,14 @@ public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer, ISp
 
     public void InitialiseScores() => SparseScores.FromWeights(_weight, _scores, _fanIn);
 
-    /// <summary>Whether this layer has a sparse kernel at all (grouped convolutions do not).</summary>
+    /// <summary>Whether this layer has a sparse kernel at all (grouped convolutions do not; see also <see cref="SparseKernel.Supports"/>).</summary>
     protected virtual bool HasSparseKernel => true;
 
     /// <summary>The masked weight computed densely (training, and inference without the kernel).</summary>
     protected abstract Tensor DenseForward(Tensor x);
 
-    /// <summary>The frozen COO <paramref name="matrix"/> of the masked weight through <see cref="SparseKernel"/>.</summary>
-    protected abstract Tensor SparseForward(Tensor x, Tensor matrix);
+    /// <summary>The frozen <paramref name="matrix"/> of the masked weight through <see cref="SparseKernel"/>.</summary>
+    protected abstract Tensor SparseForward(Tensor x, CsrMatrix matrix);
 
     public override Tensor forward(Tensor x) => !training && _matrix is { } matrix ? SparseForward(x, matrix) : DenseForward(x);
 
@@ -63,11 +63,10 @@ public abstract class SparseLayer : nn.Module<Tensor, Tensor>, ISparseLayer, ISp
         get => _matrix is not null;
         set
         {
-            _matrix?.Dispose();
             _matrix = null;
-            if (!value || !HasSparseKernel) return;
+            if (!value || !HasSparseKernel || !SparseKernel.Supports(_weight)) return;
             using var scope = NewDisposeScope();
-            _matrix = SparseKernel.Matrix(EffectiveWeight()).MoveToOuterDisposeScope();
+            _matrix = SparseKernel.Matrix(EffectiveWeight());
         }
     }
 }

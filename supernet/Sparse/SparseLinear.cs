@@ -20,5 +20,5 @@ public sealed class SparseLinear : SparseLayer
 
     protected override Tensor DenseForward(Tensor x) => F.linear(x, EffectiveWeight(), _bias);
 
-    protected override Tensor SparseForward(Tensor x, Tensor matrix) => SparseKernel.Linear(x, matrix, _bias);
+    protected override Tensor SparseForward(Tensor x, CsrMatrix matrix) => SparseKernel.Linear(x, matrix, _bias);
 }

@@ -45,6 +45,9 @@ public sealed class SparseKernelTunerTests
         Assert.Equal(choices.Where(c => c.Sparse).Select(c => c.Layer), net.SparseKernelSwitches().Select(s => s.Name));
         Assert.Equal([2L, 1, 28, 28], choices.Single(c => c.Layer == "stem").InputShape);
         Assert.Equal([2L, 64], choices.Single(c => c.Layer == "classifier").InputShape);
+        // Timed in the layout the layer really receives: the ResNet runs channels-last after its stem.
+        Assert.False(choices.Single(c => c.Layer == "stem").ChannelsLast);
+        Assert.All(choices.Where(c => c.Layer is not "stem" and not "classifier"), c => Assert.True(c.ChannelsLast, c.Layer));
         using Tensor tuned = net.call(x);
         TensorAssert.Close(dense, tuned, 1e-5);
     }
