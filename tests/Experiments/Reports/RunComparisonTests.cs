@@ -50,7 +50,8 @@ public sealed class RunComparisonTests : IDisposable
         RunComparison.WritePlot(path, RunComparison.Rows([Tas(), Sparse()], baseline: null));
         byte[] png = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
-        Assert.Equal((900, 700), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+        // 1100 x 700: the legend sits right of the data area (ScatterReport), so the picture is wider than it is tall.
+        Assert.Equal((1100, 700), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
     }
 
     [Fact]
