@@ -89,4 +89,33 @@ public sealed class SparseOperatorTests
         double[] values = Enumerable.Range(0, 300).Select(t => schedule.At(t)).ToArray();
         Assert.All(values.Zip(values.Skip(1)), p => Assert.True(p.Second >= p.First));
     }
+
+    [Theory]
+    [InlineData(3, 14, false)]
+    [InlineData(5, 14, true)]
+    [InlineData(5, 7, true)]
+    [InlineData(3, 7, false)]
+    public void AStridedDilatedDepthwiseConvGivesLibtorchsValuesGradientsAndLayout(int kernel, int size, bool channelsLast)
+    {
+        // Computed at stride 1 and subsampled (see SparseConv2d.DenseForward); odd sizes check the output size.
+        manual_seed(7);
+        int padding = 2 * (kernel - 1) / 2;
+        var conv = new SparseConv2d(8, 8, kernel, stride: 2, padding: padding, dilation: 2, groups: 8) { Sparsity = 0.5 };
+        conv.InitialiseScores();
+        Tensor input = randn(3, 8, size, size);
+        if (channelsLast) input = NasPrune.Supernet.Runtime.ChannelsLast.Apply(input);
+        Tensor x = input.detach().requires_grad_(), reference = input.detach().requires_grad_();
+        Tensor weight = conv.EffectiveWeight().detach().requires_grad_();
+
+        Tensor y = conv.call(x);
+        Tensor expected = nn.functional.conv2d(reference, weight, strides: [2, 2], padding: [padding, padding], dilation: [2, 2], groups: 8);
+        Tensor upstream = randn_like(expected);
+        y.backward([upstream]);
+        expected.backward([upstream]);
+
+        TensorAssert.Close(expected, y, 1e-5);
+        TensorAssert.Close(reference.grad!, x.grad!, 1e-5);
+        TensorAssert.Close(weight.grad!.mul(conv.Mask()), conv.Weight.grad!, 1e-4); // the weight's gradient passes the mask
+        Assert.Equal(channelsLast, NasPrune.Supernet.Runtime.ChannelsLast.IsChannelsLast(y));
+    }
 }
