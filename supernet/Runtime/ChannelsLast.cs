@@ -30,6 +30,13 @@ public static class ChannelsLast
     public static Tensor Apply(Tensor x) =>
         x.dim() != 4 || IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
+    /// <summary>
+    /// True when the channels are innermost in memory: a channels-last tensor, or a spatial view of one (such as
+    /// DARTS' FactorizedReduce's input shifted by a pixel, x[:, :, 1:, 1:]), whose strides are no longer those of
+    /// a dense NHWC tensor. A 1-channel tensor is false (both layouts are one).
+    /// </summary>
+    public static bool HasChannelsInnermost(Tensor x) => x.dim() == 4 && x.size(1) > 1 && x.stride(1) == 1;
+
     /// <summary>True when the strides are those of an NHWC tensor seen as NCHW.</summary>
     public static bool IsChannelsLast(Tensor x)
     {

@@ -38,7 +38,10 @@ public static class Pointwise
         if (!SameDevice(weight, x) || (bias is not null && !SameDevice(bias, x)))
             throw new ArgumentException($"a 1x1 convolution needs input, weight and bias on one device, got {x.device}, {weight.device}{(bias is null ? "" : $" and {bias.device}")}");
         using var scope = NewDisposeScope();
-        bool channelsLast = ChannelsLast.IsChannelsLast(x);   // before striding, whose view is neither layout
+        // Before striding, whose view is neither layout. A spatial view of a channels-last tensor counts as one: taken
+        // for NCHW, it made FactorizedReduce's second half and so the whole output NCHW, and every operation of the
+        // next cell ran NCHW (a depthwise convolution's backward there fell back to im2col, about 2x slower).
+        bool channelsLast = ChannelsLast.HasChannelsInnermost(x);
         if (stride > 1) x = x.slice(2, 0, x.size(2), stride).slice(3, 0, x.size(3), stride);
         Tensor matrix = weight.flatten(1);   // [O, C]
         Tensor y;

@@ -15,6 +15,27 @@ public sealed class DartsNetworkTests
     private static DartsGenotype SomeGenotype() => TinyDarts.Genotype();
 
     [Fact]
+    public void ASearchNetworkInChannelsLastKeepsItThroughEveryCellAfterAReduction()
+    {
+        // Cells 1 and 2 reduce; cell 3's first input comes through FactorizedReduce, whose shifted view once made
+        // its output, and every operation of the next cell, NCHW (slow depthwise backward paths in oneDNN).
+        var spec = new DartsNetworkSpec { InChannels = 1, Classes = 10, Channels = 8, Cells = 4, StemMultiplier = 3 };
+        Assert.True(spec.UsesChannelsLast);
+        using var net = new DartsSearchNetwork(spec);
+        var nchw = new List<string>();
+        foreach (var (name, module) in net.named_modules())
+            if (module is SparseConv2d conv && !name.EndsWith("conv_2", StringComparison.Ordinal) && !name.StartsWith("stem", StringComparison.Ordinal))
+                conv.register_forward_pre_hook((_, x) =>
+                {
+                    if (!NasPrune.Supernet.Runtime.ChannelsLast.IsChannelsLast(x)) nchw.Add(name);
+                    return x;
+                });
+        net.train();
+        using (var scope = NewDisposeScope()) net.call(randn(2, 1, 28, 28));
+        Assert.Empty(nchw.Distinct()); // conv_2 sees x[:, :, 1:, 1:] (channels innermost, not dense) and the stem 1 channel
+    }
+
+    [Fact]
     public void TheSearchNetworkClassifiesAndHalvesTheResolutionAtItsReductionCells()
     {
         manual_seed(1);

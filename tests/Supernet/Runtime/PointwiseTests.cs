@@ -61,6 +61,21 @@ public sealed class PointwiseTests
     }
 
     [Fact]
+    public void ASpatialViewOfAChannelsLastInputGivesAChannelsLastOutput()
+    {
+        // DARTS' FactorizedReduce convolves x[:, :, 1:, 1:]: its strides are no longer a dense NHWC tensor's.
+        using var scope = NewDisposeScope();
+        Tensor weight = randn(6, 8, 1, 1);
+        Tensor shifted = ChannelsLast.Apply(randn(2, 8, 6, 6))[.., .., 1.., 1..];
+        Assert.False(ChannelsLast.IsChannelsLast(shifted));
+
+        Tensor y = Pointwise.Conv(shifted, weight, stride: 2);
+
+        Assert.True(ChannelsLast.IsChannelsLast(y));
+        TensorAssert.Close(nn.functional.conv2d(shifted.contiguous(), weight, strides: [2, 2]), y, 1e-5);
+    }
+
+    [Fact]
     public void AWeightThatIsNotOneByOneOverTheInputsChannelsOrOfAnotherDtypeIsRefused()
     {
         using var scope = NewDisposeScope();
