@@ -71,10 +71,4 @@ public sealed class CifarResNet : nn.Module<Tensor, Tensor>
         var names = named_modules().ToDictionary(m => (object)m.module, m => m.name, ReferenceEqualityComparer.Instance);
         return _kernels.Switches().Select(s => (names[s.Layer], s)).ToList();
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _kernels.Dispose();
-        base.Dispose(disposing);
-    }
 }

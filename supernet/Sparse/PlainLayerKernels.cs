@@ -11,7 +11,7 @@ namespace NasPrune.Supernet.Sparse;
 /// own forward passes. This is what lets a pruned ResNet be timed with the same kernel as the sparse
 /// operators of a DASS network (<see cref="SparseLayer"/>), without its own layer types.
 /// </summary>
-public sealed class PlainLayerKernels : IDisposable
+public sealed class PlainLayerKernels
 {
     private readonly Dictionary<nn.Module, CsrMatrix> _matrices = new(ReferenceEqualityComparer.Instance);
 
@@ -20,7 +20,7 @@ public sealed class PlainLayerKernels : IDisposable
     /// <summary>Freezes the current weights of <paramref name="layers"/> (grouped convolutions, and layers off the CPU, stay dense), or drops the matrices.</summary>
     public void Use(bool on, IEnumerable<nn.Module> layers)
     {
-        Dispose();
+        _matrices.Clear();
         if (!on) return;
         foreach (nn.Module layer in layers)
         {
@@ -63,11 +63,6 @@ public sealed class PlainLayerKernels : IDisposable
             _ => throw new InvalidOperationException($"no sparse kernel for {layer.GetType().Name}"),
         };
 
-        public void KeepDense()
-        {
-            kernels._matrices.Remove(layer);
-        }
+        public void KeepDense() => kernels._matrices.Remove(layer);
     }
-
-    public void Dispose() => _matrices.Clear();
 }

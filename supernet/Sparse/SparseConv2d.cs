@@ -34,7 +34,7 @@ public sealed class SparseConv2d(int inChannels, int outChannels, int kernel, in
         using var scope = NewDisposeScope();
         Tensor full = Pointwise.Conv2d(x, EffectiveWeight(), stride: 1, padding: padding, dilation: dilation, groups: groups);
         Tensor strided = full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];
-        return (ChannelsLast.IsChannelsLast(x) ? ChannelsLast.Apply(strided) : strided.contiguous()).MoveToOuterDisposeScope();
+        return (ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(strided) : strided.contiguous()).MoveToOuterDisposeScope();
     }
 
     protected override Tensor SparseForward(Tensor x, CsrMatrix matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);

@@ -27,15 +27,16 @@ public static class SparseKernel
         long n = x.size(0);
         long outH = (x.size(2) + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
         long outW = (x.size(3) + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
-        // The output keeps a channels-last input's layout, as libtorch's convolution does: the layers after it
-        // (BN, pooling, depthwise convolutions, additions) are fast in it and would otherwise convert back.
-        bool channelsLast = ChannelsLast.IsChannelsLast(x);
+        // The output keeps a channels-last input's layout (a spatial view of one too, as Pointwise does), as libtorch's
+        // convolution does: the layers after it (BN, pooling, depthwise convolutions, additions) are fast in it and
+        // would otherwise convert back.
+        bool channelsLast = ChannelsLast.HasChannelsInnermost(x);
         Tensor y = channelsLast ? empty([n, outH, outW, matrix.Rows], dtype: ScalarType.Float32) : empty([n, matrix.Rows, outH, outW], dtype: ScalarType.Float32);
         DenseLayout yLayout = channelsLast ? DenseLayout.ColumnMajor : DenseLayout.RowMajor;
         bool pointwise = kernel == 1 && stride == 1 && padding == 0;
         if (pointwise && channelsLast)
         {
-            // The NHWC memory is [pixels x channels] for the whole batch: one product, no copy.
+            // The NHWC memory is [pixels x channels] for the whole batch: one product, no copy (a view is copied dense).
             CheckWidth(x.size(1), matrix);
             Multiply(matrix, x.permute(0, 2, 3, 1).contiguous(), DenseLayout.ColumnMajor, y, yLayout, n * outH * outW, 1);
         }

@@ -62,7 +62,7 @@ public static class SparseKernelTuner
                 int index = i;
                 removers.Add(layers[i].register_forward_hook((_, input, output) =>
                 {
-                    shapes[index] ??= (input.shape, ChannelsLast.IsChannelsLast(input));
+                    shapes[index] ??= (input.shape, ChannelsLast.HasChannelsInnermost(input));
                     return output;
                 }).remove);
             }

@@ -102,6 +102,19 @@ public sealed class CsrKernelTests
         TensorAssert.Close(expected, y, 1e-5);
     }
 
+    [Fact]
+    public void ASpatialViewOfAChannelsLastInputKeepsItsLayout()
+    {
+        // DARTS' FactorizedReduce convolves x[:, :, 1:, 1:]: channels innermost, but not a dense NHWC tensor.
+        using Tensor weight = PrunedWeight([6, 8, 1, 1], 0.3, 7);
+        using Tensor shifted = ChannelsLast.Apply(randn(2, 8, 9, 9))[.., .., 1.., 1..];
+
+        using Tensor y = SparseKernel.Conv2d(shifted, SparseKernel.Matrix(weight), 1, 2, 0, 1);
+
+        Assert.True(ChannelsLast.IsChannelsLast(y));
+        TensorAssert.Close(F.conv2d(shifted.contiguous(), weight, strides: [2, 2]), y, 1e-5);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
