@@ -22,20 +22,10 @@ public sealed class SparseConv2d(int inChannels, int outChannels, int kernel, in
 
     protected override bool HasSparseKernel => groups == 1;
 
-    protected override Tensor DenseForward(Tensor x)
-    {
-        if (groups == 1 || stride == 1 || dilation == 1)
-            return Pointwise.Conv2d(x, EffectiveWeight(), stride: stride, padding: padding, dilation: dilation, groups: groups);
-        // A strided, dilated depthwise convolution (DARTS' dil_conv on a reduction cell's input edges) has no fast
-        // backward in libtorch 2.10's oneDNN: it falls back to im2col and a matrix product per channel, which took
-        // 17-30 ms per call in a DASS search step (batch 64, 1 thread), most of the step's convolution time. The
-        // same convolution at stride 1 takes the fast kernels; its every stride-th output is the strided result
-        // (the same sums; the output sizes agree for any padding).
-        using var scope = NewDisposeScope();
-        Tensor full = Pointwise.Conv2d(x, EffectiveWeight(), stride: 1, padding: padding, dilation: dilation, groups: groups);
-        Tensor strided = full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];
-        return (ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(strided) : strided.contiguous()).MoveToOuterDisposeScope();
-    }
+    protected override Tensor DenseForward(Tensor x) =>
+        groups == inChannels && groups > 1 && dilation > 1
+            ? DilatedDepthwise.Conv2d(x, EffectiveWeight(), stride, padding, dilation, groups)
+            : Pointwise.Conv2d(x, EffectiveWeight(), stride: stride, padding: padding, dilation: dilation, groups: groups);
 
     protected override Tensor SparseForward(Tensor x, CsrMatrix matrix) => SparseKernel.Conv2d(x, matrix, kernel, stride, padding, dilation);
 }

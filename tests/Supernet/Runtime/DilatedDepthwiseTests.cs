@@ -1,0 +1,52 @@
+using NasPrune.Supernet.Runtime;
+using NasPrune.Tests.TestSupport;
+using static TorchSharp.torch;
+
+namespace NasPrune.Tests.Supernet.Runtime;
+
+/// <summary>
+/// DilatedDepthwise rewrites dilated depthwise convolutions as undilated ones (phase 0 when stride = dilation, the
+/// polyphase components when the dilated kernel spans the image): its values, both gradients and its output layout
+/// must be libtorch's own convolution's, in float64, for every path and the odd sizes that need padding.
+/// </summary>
+public sealed class DilatedDepthwiseTests
+{
+    [Theory]
+    [InlineData(5, 7, 1, 4, 2)]    // polyphase: a 9-pixel kernel on a 7 x 7 image (padded to 8)
+    [InlineData(3, 3, 1, 2, 2)]    // polyphase: 5 pixels on 3
+    [InlineData(5, 6, 1, 6, 3)]    // polyphase at dilation 3 (the 7 columns padded to 9)
+    [InlineData(5, 7, 1, 2, 2)]    // polyphase, less than "same" padding: a 3 x 4 output
+    [InlineData(3, 14, 2, 2, 2)]   // phase 0
+    [InlineData(5, 13, 2, 4, 2)]   // phase 0, odd size
+    [InlineData(3, 10, 3, 3, 3)]   // phase 0 at dilation 3
+    [InlineData(3, 12, 1, 2, 2)]   // stride 1, kernel fits the image: libtorch's dilated kernel
+    [InlineData(5, 11, 3, 4, 2)]   // stride 3, dilation 2: stride 1, subsampled
+    [InlineData(3, 9, 2, 1, 2)]    // padding not a multiple of the dilation: stride 1, subsampled
+    public void ValuesGradientsAndLayoutAreLibtorchs(int kernel, int size, int stride, int padding, int dilation)
+    {
+        foreach (bool channelsLast in new[] { true, false })
+        {
+            manual_seed(11);
+            using var scope = NewDisposeScope();
+            const int channels = 6;
+            Tensor x64 = randn(3, channels, size, size + 1, dtype: float64);   // not square: rows and columns apart
+            Tensor w64 = randn(channels, 1, kernel, kernel, dtype: float64);
+            var (x, w) = (x64.detach().requires_grad_(), w64.detach().requires_grad_());
+            Tensor expected = nn.functional.conv2d(x, w, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: channels);
+            Tensor upstream = randn_like(expected);
+            expected.mul(upstream).sum().backward();
+
+            Tensor input = channelsLast ? ChannelsLast.Apply(x64.to(float32)) : x64.to(float32);
+            var (x32, w32) = (input.detach().requires_grad_(), w64.to(float32).requires_grad_());
+            Tensor actual = DilatedDepthwise.Conv2d(x32, w32, stride, padding, dilation, channels);
+            actual.mul(upstream.to(float32)).sum().backward();
+
+            string name = $"k{kernel} size {size} stride {stride} padding {padding} dilation {dilation} channels-last {channelsLast}";
+            TensorAssert.Close(expected, actual, 1e-4, name);
+            TensorAssert.Close(x.grad!, x32.grad!, 1e-4, name + " input gradient");
+            TensorAssert.Close(w.grad!, w32.grad!, 1e-3, name + " weight gradient");
+            Assert.Equal(channelsLast, ChannelsLast.IsChannelsLast(actual));
+            Assert.True(channelsLast || actual.is_contiguous(), name + ": NCHW in, contiguous NCHW out");
+        }
+    }
+}
