@@ -9,12 +9,13 @@ namespace NasPrune.Supernet.Runtime;
 /// <list type="bullet">
 /// <item>strided and dilated (a reduction cell's input edges): im2col and a matrix product per channel, 8-24 ms a
 /// call. With stride = dilation = d and padding a multiple of d, every output reads only the input pixels whose row
-/// and column are multiples of d, so it is an undilated stride-1 convolution of x[:, :, ::d, ::d]: 3.8-7.2x faster
+/// and column are multiples of d, so it is an undilated stride-1 convolution of x[:, :, ::d, ::d]: 2.7-7.2x faster
 /// (the same products, summed in another order).</item>
 /// <item>stride 1 with a kernel wider than the image once dilated (a 5 x 5 kernel at dilation 2 spans 9 pixels of a
 /// 7 x 7 image): im2col again. Split into its d x d polyphase components (space-to-batch), each convolved undilated
-/// and interleaved back: 1.6-4.4x faster. Where the kernel fits the image, oneDNN's dilated kernel is about as fast as
-/// the polyphase form (0.7-1.5x either way), so it stays.</item>
+/// and interleaved back: 1.6-4.4x faster. Where the kernel fits the image, the polyphase form ran at 0.5-2.9x the speed of
+/// oneDNN's dilated kernel (slower at 8-12 channels, faster at 32-64), so oneDNN's stays: a rule by channel count
+/// would be this CPU's.</item>
 /// </list>
 /// Other strides run at stride 1 and are subsampled (the same sums; the output sizes agree for any padding).
 /// The output keeps the input's layout.
