@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace NasPrune.Supernet.Runtime;
 
 /// <summary>
-/// A dilated depthwise convolution (DARTS' dil_conv) rewritten as undilated ones, which libtorch 2.10's oneDNN runs on
-/// its fast depthwise kernels. The cases it has no fast kernel for, measured on the 2-core AMD EPYC (batch 64, one
-/// thread, forward and backward, channels-last):
+/// A dilated depthwise convolution (DARTS' dil_conv) rewritten, when it is to be differentiated, as undilated ones,
+/// which libtorch 2.10's oneDNN runs on its fast depthwise kernels. The cases whose backward it has no fast kernel
+/// for, measured on the 2-core AMD EPYC (batch 64, one thread, forward and backward, channels-last):
 /// <list type="bullet">
 /// <item>strided and dilated (a reduction cell's input edges): im2col and a matrix product per channel, 8-24 ms a
 /// call. With stride = dilation = d and padding a multiple of d, every output reads only the input pixels whose row
@@ -18,6 +18,8 @@ namespace NasPrune.Supernet.Runtime;
 /// would be this CPU's.</item>
 /// </list>
 /// Other strides run at stride 1 and are subsampled (the same sums; the output sizes agree for any padding).
+/// Without gradients (inference, evaluation) libtorch's own convolution runs: its forward passes are fast in every
+/// one of these cases, and the rewrites ran at 0.1-1.0x its speed there (batch 1 and 32, forward only).
 /// The output keeps the input's layout.
 /// </summary>
 public static class DilatedDepthwise
@@ -25,9 +27,11 @@ public static class DilatedDepthwise
     /// <summary>F.conv2d with the given stride, padding, dilation and groups (groups = input channels; the identities hold for any groups).</summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, long stride, long padding, long dilation, long groups)
     {
+        if (dilation == 1 || !NeedsGradient(x, weight))
+            return nn.functional.conv2d(x, weight, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
         bool phaseZero = stride == dilation, polyphase = stride == 1 && KernelSpansImage(x, weight, dilation);
-        if (dilation == 1 || padding % dilation != 0 || !(phaseZero || polyphase))
-            return Strided(x, weight, stride, padding, dilation, groups);
+        if (padding % dilation != 0 || !(phaseZero || polyphase))
+            return AtStrideOneSubsampled(x, weight, stride, padding, dilation, groups);
         using var scope = NewDisposeScope();
         Tensor y = phaseZero
             ? Undilated(x[.., .., TensorIndex.Slice(0, null, dilation), TensorIndex.Slice(0, null, dilation)], weight, padding / dilation, groups)
@@ -35,16 +39,18 @@ public static class DilatedDepthwise
         return (ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(y) : y.contiguous()).MoveToOuterDisposeScope();
     }
 
+    private static bool NeedsGradient(Tensor x, Tensor weight) => is_grad_enabled() && (x.requires_grad || weight.requires_grad);
+
     private static bool KernelSpansImage(Tensor x, Tensor weight, long dilation) =>
         dilation * (weight.size(2) - 1) + 1 > x.size(2) || dilation * (weight.size(3) - 1) + 1 > x.size(3);
 
     private static Tensor Undilated(Tensor x, Tensor weight, long padding, long groups) =>
         nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], groups: groups);
 
-    private static Tensor Strided(Tensor x, Tensor weight, long stride, long padding, long dilation, long groups)
+    private static Tensor AtStrideOneSubsampled(Tensor x, Tensor weight, long stride, long padding, long dilation, long groups)
     {
-        if (stride == 1 || dilation == 1)
-            return nn.functional.conv2d(x, weight, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
+        if (stride == 1)
+            return nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
         using var scope = NewDisposeScope();
         Tensor full = nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
         Tensor strided = full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];

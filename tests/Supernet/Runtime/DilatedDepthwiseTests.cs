@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace NasPrune.Tests.Supernet.Runtime;
 
 /// <summary>
-/// DilatedDepthwise rewrites dilated depthwise convolutions as undilated ones (phase 0 when stride = dilation, the
-/// polyphase components when the dilated kernel spans the image): its values, both gradients and its output layout
-/// must be libtorch's own convolution's, in float64, for every path and the odd sizes that need padding.
+/// DilatedDepthwise rewrites dilated depthwise convolutions that are to be differentiated as undilated ones (phase 0
+/// when stride = dilation, the polyphase components when the dilated kernel spans the image): its values, both
+/// gradients and its output layout must be libtorch's own convolution's, in float64, for every path and the odd sizes
+/// that need padding; so must its values and layout without gradients.
 /// </summary>
 public sealed class DilatedDepthwiseTests
 {
@@ -47,6 +48,14 @@ public sealed class DilatedDepthwiseTests
             TensorAssert.Close(w.grad!, w32.grad!, 1e-3, name + " weight gradient");
             Assert.Equal(channelsLast, ChannelsLast.IsChannelsLast(actual));
             Assert.True(channelsLast || actual.is_contiguous(), name + ": NCHW in, contiguous NCHW out");
+
+            // Without gradients (evaluation) libtorch's own convolution runs: the same values and layout.
+            using (no_grad())
+            {
+                Tensor inference = DilatedDepthwise.Conv2d(input, w64.to(float32), stride, padding, dilation, channels);
+                TensorAssert.Close(expected, inference, 1e-4, name + " without gradients");
+                Assert.Equal(channelsLast, ChannelsLast.IsChannelsLast(inference));
+            }
         }
     }
 }
