@@ -18,8 +18,8 @@ namespace NasPrune.Supernet.Runtime;
 /// would be this CPU's.</item>
 /// </list>
 /// Other strides run at stride 1 and are subsampled (the same sums; the output sizes agree for any padding).
-/// Without gradients (inference, evaluation) libtorch's own convolution runs: its forward passes are fast in every
-/// one of these cases, and the rewrites ran at 0.1-1.0x its speed there (batch 1 and 32, forward only).
+/// Without gradients (inference, evaluation) libtorch's own convolution runs: timed forward only at batch 1 and 32, it
+/// was the fastest in 35 of 36 shapes, where the rewrites ran at 0.1-1.0x its speed.
 /// The output keeps the input's layout.
 /// </summary>
 public static class DilatedDepthwise
