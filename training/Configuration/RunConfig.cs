@@ -59,8 +59,12 @@ public sealed record RunConfig : IValidatableObject
             yield return $"config: 'tas' needs a ResNet 'model.arch' (resnet20, resnet56, ...) and no 'progressiveShrinking', got '{Model.Arch}'";
         if (Tas?.Search.TauMin > Tas?.Search.TauMax)
             yield return $"config: 'tas.search.tauMin' ({Tas.Search.TauMin}) must not exceed 'tas.search.tauMax' ({Tas.Search.TauMax})";
-        if (Pruning is not null && (Model.IsOfa || Tas is not null || Dass is not null))
-            yield return $"config: 'pruning' needs a ResNet or a fixed '{ModelConfig.DartsCells}' 'model.arch' and no 'tas' or 'dass', got '{Model.Arch}'";
+        if (Pruning is not null && Model.IsOfa)
+            yield return $"config: 'pruning' needs a ResNet or a fixed '{ModelConfig.DartsCells}' 'model.arch', got '{Model.Arch}'";
+        // Named apart: a section can come from the environment alone (one NASPRUNE_tas__* variable makes a 'tas'
+        // section), where 'got resnet56' would point at the wrong field.
+        if (Pruning is not null && (Tas is not null || Dass is not null))
+            yield return $"config: 'pruning' runs without a '{(Tas is not null ? "tas" : "dass")}' section, got both (from the config file or a NASPRUNE_{(Tas is not null ? "tas" : "dass")}__* environment variable)";
         if (Pruning is { IsMagnitude: false } && Model.IsDarts)
             yield return $"config: 'pruning.method' '{Pruning.Method}' prunes ResNet filters; a '{ModelConfig.DartsCells}' network takes {PruningConfig.GlobalMagnitude} or {PruningConfig.GradualMagnitude}";
         if (Pruning is not null)

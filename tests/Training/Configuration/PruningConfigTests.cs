@@ -19,6 +19,9 @@ public sealed class PruningConfigTests
     [InlineData("""{ "training": { "epochs": 10 }, "pruning": { "method": "gradual-magnitude", "sparsity": 0.9, "startEpoch": 4, "endEpoch": 4 } }""", "'pruning.startEpoch' (4) must be before 'pruning.endEpoch' (4)")]
     [InlineData("""{ "training": { "epochs": 10 }, "pruning": { "method": "gradual-magnitude", "sparsity": 0.9, "startEpoch": 10 } }""", "'pruning.startEpoch' (10) must be before the end of training")]
     [InlineData("""{ "pruning": { "method": "gradual-magnitude", "sparsity": 0.9, "updatesPerEpoch": 0 } }""", "'pruning.updatesPerEpoch' must be in [1, 100000], got 0")]
+    // A 'tas' section beside 'pruning' (one NASPRUNE_tas__* variable is enough to make one) is named, not the arch.
+    [InlineData("""{ "model": { "arch": "resnet56" }, "pruning": { "method": "l1", "baseModel": "m.npta" }, "tas": { "search": { "epochs": 1 } } }""", "'pruning' runs without a 'tas' section, got both", "NASPRUNE_tas__")]
+    [InlineData("""{ "model": { "arch": "ofa:r20-k33.33.33.33.33-e33.33.33.33.33" }, "pruning": { "method": "l1", "baseModel": "m.npta" } }""", "'pruning' needs a ResNet or a fixed 'darts-cells' 'model.arch', got 'ofa:r20-k33.33.33.33.33-e33.33.33.33.33'")]
     public void BadPruningFieldsGiveOneLineNamingTheField(string json, params string[] expected)
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFromJson<RunConfig>(json));
