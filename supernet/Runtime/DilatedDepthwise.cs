@@ -36,8 +36,11 @@ public static class DilatedDepthwise
         Tensor y = phaseZero
             ? Undilated(x[.., .., TensorIndex.Slice(0, null, dilation), TensorIndex.Slice(0, null, dilation)], weight, padding / dilation, groups)
             : Polyphase(x, weight, padding, dilation, groups);
-        return (ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(y) : y.contiguous()).MoveToOuterDisposeScope();
+        return InLayoutOf(x, y).MoveToOuterDisposeScope();
     }
+
+    /// <summary>y (a strided view or an interleaved copy) in x's layout: channels-last, or contiguous NCHW.</summary>
+    private static Tensor InLayoutOf(Tensor x, Tensor y) => ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(y) : y.contiguous();
 
     private static bool NeedsGradient(Tensor x, Tensor weight) => is_grad_enabled() && (x.requires_grad || weight.requires_grad);
 
@@ -54,7 +57,7 @@ public static class DilatedDepthwise
         using var scope = NewDisposeScope();
         Tensor full = nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
         Tensor strided = full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];
-        return (ChannelsLast.HasChannelsInnermost(x) ? ChannelsLast.Apply(strided) : strided.contiguous()).MoveToOuterDisposeScope();
+        return InLayoutOf(x, strided).MoveToOuterDisposeScope();
     }
 
     /// <summary>
