@@ -9,18 +9,47 @@
 #   RUNS=/work/runs experiments/scripts/carry.sh restore   # then start the queue
 # save copies each run folder of $RUNS with only what resuming and the later jobs need: every file but the
 # checkpoints, of which an unfinished run keeps its newest (with its checksum file), and the per-phase
-# supernets (phases/*.npta, report material that the run never reads back). It also keeps the queue's
-# binary pins (a resumed job runs the code it started with) and its log. restore copies back the runs the
-# machine lacks and rebuilds each pinned binary from its commit (a git worktree, published to the pinned
-# folder), so every carried job resumes as if never moved (files over 4 MiB stay behind; see save).
+# supernets (phases/*.npta, report material that the run never reads back). A file over 4 MiB (a supernet's
+# checkpoint, a teacher a later job reads) is stored as numbered parts of at most 4 MiB with the whole file's
+# SHA-256 beside them (FILE.part-000, ..., FILE.parts.sha256): losing hours of a run with the machine costs
+# more than the repository's growth, and an unchanged file adds nothing to git's history. It also keeps the
+# queue's binary pins (a resumed job runs the code it started with) and its log. restore copies back the runs
+# the machine lacks, joins and checks the parts, and rebuilds the pinned binary of each job not yet done from
+# its commit (a git worktree, published to the pinned folder), so every carried job resumes as if never moved.
 {
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-runs}
 CARRY=${CARRY:-experiments/carry}   # the tests carry into a scratch folder
-MAX_BYTES=${MAX_BYTES:-4194304}       # 4 MiB: larger data does not belong in the repository
+MAX_BYTES=${MAX_BYTES:-4194304}       # 4 MiB: the largest file the repository holds (larger ones go in parts)
 
 newest_checkpoint() { ls "$1"/ckpt-*.npta 2>/dev/null | sort | tail -n 1; }
+
+# Replaces each file over $MAX_BYTES under $1 by its parts and the whole file's checksum.
+split_big() {
+  local big
+  find "$1" -type f -size +"$MAX_BYTES"c -print0 | while IFS= read -r -d '' big; do
+    sha256sum "$big" | cut -d' ' -f1 > "$big.parts.sha256"
+    split -b "$MAX_BYTES" -d -a 3 "$big" "$big.part-"
+    rm "$big"
+    echo "carry: $(basename "$big") stored as $(ls "$big".part-* | wc -l) parts"
+  done
+}
+
+# Joins every FILE.part-NNN under $1 back into FILE, checked against FILE.parts.sha256 (a mismatch is an error:
+# a corrupted carry must not resume silently).
+join_parts() {
+  local first whole
+  find "$1" -type f -name '*.part-000' -print0 | while IFS= read -r -d '' first; do
+    whole=${first%.part-000}
+    cat "$whole".part-* > "$whole.joining"
+    if [ "$(sha256sum "$whole.joining" | cut -d' ' -f1)" != "$(cat "$whole.parts.sha256")" ]; then
+      rm -f "$whole.joining"; echo "carry: $whole's parts do not match their checksum" >&2; exit 1
+    fi
+    mv "$whole.joining" "$whole"
+    rm -f "$whole".part-* "$whole.parts.sha256"
+  done
+}
 
 save() {
   if ls -d "$RUNS"/queue/*.lock >/dev/null 2>&1; then
@@ -32,22 +61,17 @@ save() {
   for dir in "$RUNS"/*/; do
     name=$(basename "$dir")
     case $name in queue|bin-*|*.partial) continue ;; esac
-    # Files over $MAX_BYTES stay out of the repository: a run that needs one (a model a later job reads) is
-    # left behind whole and trained again; an unfinished run's checkpoint that big is dropped (it restarts).
-    local big; big=$(find "$dir" -type f -size +"$MAX_BYTES"c ! -path '*/checkpoints/*' ! -path '*/phases/*.npta' | head -n 1)
-    if [ -n "$big" ]; then echo "carry: $name left behind ($big is over $MAX_BYTES bytes; the run will be trained again)"; continue; fi
     mkdir -p "$CARRY/runs/$name"
     tar -C "$dir" --exclude=./checkpoints --exclude='./phases/*.npta' -cf - . | tar -C "$CARRY/runs/$name" -xf -
     # A finished run (result.json) never resumes: its checkpoints stay behind.
     if [ -d "$dir/checkpoints" ] && [ ! -f "$dir/result.json" ]; then
       local newest; newest=$(newest_checkpoint "$dir/checkpoints")
-      if [ -n "$newest" ] && [ "$(stat -c %s "$newest")" -gt "$MAX_BYTES" ]; then
-        echo "carry: $name's checkpoint is over $MAX_BYTES bytes and stays behind (the run restarts from step 0)"
-      elif [ -n "$newest" ]; then
+      if [ -n "$newest" ]; then
         mkdir -p "$CARRY/runs/$name/checkpoints"
         cp "$newest" "$newest.sha256" "$CARRY/runs/$name/checkpoints/"   # a checkpoint loads only with its checksum
       fi
     fi
+    split_big "$CARRY/runs/$name"
   done
   cp "$RUNS"/queue/*.binary "$CARRY/queue/" 2>/dev/null || true
   [ -f "$RUNS/queue/queue.log" ] && cp "$RUNS/queue/queue.log" "$CARRY/queue/"
@@ -62,7 +86,11 @@ restore() {
     [ -d "$dir" ] || continue
     name=$(basename "$dir")
     if [ -e "$RUNS/$name" ]; then echo "carry: $RUNS/$name exists; left as it is"; continue; fi
-    cp -r "$dir" "$RUNS/$name"
+    # Joined beside the runs first, so a damaged carry leaves no half-restored run behind.
+    rm -rf "$RUNS/$name.partial"
+    cp -r "$dir" "$RUNS/$name.partial"
+    join_parts "$RUNS/$name.partial" || { rm -rf "$RUNS/$name.partial"; exit 1; }
+    mv "$RUNS/$name.partial" "$RUNS/$name"
     echo "carry: restored $RUNS/$name"
   done
   local pin
@@ -72,8 +100,14 @@ restore() {
   done
   if [ ! -f "$RUNS/queue/queue.log" ] && [ -f "$CARRY/queue/queue.log" ]; then cp "$CARRY/queue/queue.log" "$RUNS/queue/"; fi
   # Rebuild every pinned binary the machine lacks: .../bin-<commit>/nasprune.dll, from that commit.
-  local binary folder commit worktree
-  for binary in $(cat "$RUNS"/queue/*.binary 2>/dev/null | sort -u); do
+  # Only the queue's jobs not done yet run again, so only their pins are rebuilt (a finished or retired job's pin is history).
+  local binary folder commit worktree pins=()
+  local to_run; to_run=$(experiments/scripts/proof-queue.sh status | awk '$2 != "done" { print $1 }')
+  for pin in "$RUNS"/queue/*.binary; do
+    [ -f "$pin" ] || continue
+    if grep -qx "$(basename "$pin" .binary)" <<< "$to_run"; then pins+=("$(cat "$pin")"); fi
+  done
+  for binary in $(printf '%s\n' "${pins[@]}" | sort -u); do
     [ -f "$binary" ] && continue
     folder=$(dirname "$binary")
     commit=${folder##*/bin-}
@@ -93,6 +127,7 @@ verify() {
   local nasprune=${NASPRUNE:-experiments/bin/Release/net10.0/nasprune.dll} scratch dir failed=0
   scratch=$(mktemp -d)
   cp -r "$CARRY/runs/." "$scratch/"
+  join_parts "$scratch"
   for dir in "$scratch"/*/; do
     [ -d "$dir/checkpoints" ] && [ ! -f "$dir/result.json" ] || continue
     # The run must resume at its carried checkpoint's step (a checkpoint that fails its checksum is passed over).
