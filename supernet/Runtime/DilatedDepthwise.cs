@@ -3,23 +3,24 @@ using static TorchSharp.torch;
 namespace NasPrune.Supernet.Runtime;
 
 /// <summary>
-/// A dilated depthwise convolution (DARTS' dil_conv) rewritten, when it is to be differentiated, as undilated ones,
-/// which libtorch 2.10's oneDNN runs on its fast depthwise kernels. The cases whose backward it has no fast kernel
-/// for, measured on the 2-core AMD EPYC (batch 64, one thread, forward and backward, channels-last):
+/// A dilated depthwise convolution (DARTS' dil_conv) rewritten, when it is to be differentiated, as undilated ones.
+/// Two reasons, measured on the 2-core AMD EPYC (batch 64, one thread, forward and backward, channels-last):
 /// <list type="bullet">
-/// <item>strided and dilated (a reduction cell's input edges): im2col and a matrix product per channel, 8-24 ms a
-/// call. With stride = dilation = d and padding a multiple of d, every output reads only the input pixels whose row
-/// and column are multiples of d, so it is an undilated stride-1 convolution of x[:, :, ::d, ::d]: 2.7-7.2x faster
-/// (the same products, summed in another order).</item>
-/// <item>stride 1 with a kernel wider than the image once dilated (a 5 x 5 kernel at dilation 2 spans 9 pixels of a
-/// 7 x 7 image): im2col again. Split into its d x d polyphase components (space-to-batch), each convolved undilated
-/// and interleaved back: 1.6-4.4x faster. Where the kernel fits the image, the polyphase form ran at 0.5-2.9x the speed of
-/// oneDNN's dilated kernel (slower at 8-12 channels, faster at 32-64), so oneDNN's stays: a rule by channel count
-/// would be this CPU's.</item>
+/// <item>Correctness. On the machine of 2026-12-01 (AMD EPYC, family 26), libtorch 2.10's own dilated depthwise
+/// convolution in channels-last gave a wrong input gradient (off by up to the gradient's own size; forward values and
+/// NCHW right), whatever ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY, MKL's settings or the thread count; the machines
+/// before did not. So no gradient goes through it: every stride-1 case runs as polyphase components.</item>
+/// <item>Speed. Strided and dilated (a reduction cell's input edges): libtorch ran im2col and a matrix product per
+/// channel, 8-24 ms a call. With stride = dilation = d and padding a multiple of d, every output reads only the input
+/// pixels whose row and column are multiples of d, so it is an undilated stride-1 convolution of x[:, :, ::d, ::d]:
+/// 2.7-7.2x faster (the same products, summed in another order). Stride 1 with a kernel wider than the image once
+/// dilated: polyphase was 1.6-4.4x faster than libtorch's im2col. Where the kernel fits the image, polyphase runs at
+/// 0.4-1.4x the speed of libtorch's (wrong) channels-last kernel and 0.8-4.2x that of its (right) NCHW one with the
+/// two layout copies (the DARTS shapes, 8-32 channels, 7-28 pixels, beside two training jobs), so polyphase it is.</item>
 /// </list>
 /// Other strides run at stride 1 and are subsampled (the same sums; the output sizes agree for any padding).
-/// Without gradients (inference, evaluation) libtorch's own convolution runs: timed forward only at batch 1 and 32, it
-/// was the fastest in 35 of 36 shapes, where the rewrites ran at 0.1-1.0x its speed.
+/// Without gradients (inference, evaluation) libtorch's own convolution runs: its forward values are right, and timed
+/// forward only at batch 1 and 32 it was the fastest in 35 of 36 shapes, where the rewrites ran at 0.1-1.0x its speed.
 /// The output keeps the input's layout.
 /// </summary>
 public static class DilatedDepthwise
@@ -29,13 +30,15 @@ public static class DilatedDepthwise
     {
         if (dilation == 1 || !NeedsGradient(x, weight))
             return nn.functional.conv2d(x, weight, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
-        bool phaseZero = stride == dilation, polyphase = stride == 1 && KernelSpansImage(x, weight, dilation);
-        if (padding % dilation != 0 || !(phaseZero || polyphase))
-            return AtStrideOneSubsampled(x, weight, stride, padding, dilation, groups);
         using var scope = NewDisposeScope();
-        Tensor y = phaseZero
-            ? Undilated(x[.., .., TensorIndex.Slice(0, null, dilation), TensorIndex.Slice(0, null, dilation)], weight, padding / dilation, groups)
-            : Polyphase(x, weight, padding, dilation, groups);
+        Tensor y;
+        if (stride == dilation && padding % dilation == 0)
+            y = Undilated(x[.., .., TensorIndex.Slice(0, null, dilation), TensorIndex.Slice(0, null, dilation)], weight, padding / dilation, groups);
+        else
+        {
+            Tensor full = Polyphase(x, weight, padding, dilation, groups);
+            y = stride == 1 ? full : full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];
+        }
         return InLayoutOf(x, y).MoveToOuterDisposeScope();
     }
 
@@ -44,29 +47,22 @@ public static class DilatedDepthwise
 
     private static bool NeedsGradient(Tensor x, Tensor weight) => is_grad_enabled() && (x.requires_grad || weight.requires_grad);
 
-    private static bool KernelSpansImage(Tensor x, Tensor weight, long dilation) =>
-        dilation * (weight.size(2) - 1) + 1 > x.size(2) || dilation * (weight.size(3) - 1) + 1 > x.size(3);
-
     private static Tensor Undilated(Tensor x, Tensor weight, long padding, long groups) =>
         nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], groups: groups);
-
-    private static Tensor AtStrideOneSubsampled(Tensor x, Tensor weight, long stride, long padding, long dilation, long groups)
-    {
-        if (stride == 1)
-            return nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
-        using var scope = NewDisposeScope();
-        Tensor full = nn.functional.conv2d(x, weight, strides: [1, 1], padding: [padding, padding], dilation: [dilation, dilation], groups: groups);
-        Tensor strided = full[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)];
-        return InLayoutOf(x, strided).MoveToOuterDisposeScope();
-    }
 
     /// <summary>
     /// Stride 1: output pixel (i + d m, j + d n) reads only input pixels (i + d a, j + d b), so each of the d x d
     /// components x[:, :, i::d, j::d] is convolved undilated (padding / d) and the results are interleaved. The
-    /// image is zero-padded to a multiple of d first, which the convolution's own zero padding would have read.
+    /// image is zero-padded to a multiple of d first, which the convolution's own zero padding would have read; a
+    /// padding that is not a multiple of d is applied to the image first (the components then need none).
     /// </summary>
     private static Tensor Polyphase(Tensor x, Tensor weight, long padding, long d, long groups)
     {
+        if (padding % d != 0)
+        {
+            x = nn.functional.pad(x, [padding, padding, padding, padding]);
+            padding = 0;
+        }
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         long hp = (h + d - 1) / d * d, wp = (w + d - 1) / d * d;
         Tensor padded = hp == h && wp == w ? x : nn.functional.pad(x, [0, wp - w, 0, hp - h]);

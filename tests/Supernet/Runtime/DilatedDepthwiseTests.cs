@@ -8,7 +8,9 @@ namespace NasPrune.Tests.Supernet.Runtime;
 /// DilatedDepthwise rewrites dilated depthwise convolutions that are to be differentiated as undilated ones (phase 0
 /// when stride = dilation, the polyphase components when the dilated kernel spans the image): its values, both
 /// gradients and its output layout must be libtorch's own convolution's, in float64, for every path and the odd sizes
-/// that need padding; so must its values and layout without gradients.
+/// that need padding; so must its values and layout without gradients. The undilated depthwise convolutions it
+/// rewrites into (and the OFA supernet's) are checked against float64 on their own, since a libtorch kernel can be
+/// wrong on one machine and right on another (its channels-last dilated one was, on 2026-12-01).
 /// </summary>
 public sealed class DilatedDepthwiseTests
 {
@@ -20,9 +22,11 @@ public sealed class DilatedDepthwiseTests
     [InlineData(3, 14, 2, 2, 2)]   // phase 0
     [InlineData(5, 13, 2, 4, 2)]   // phase 0, odd size
     [InlineData(3, 10, 3, 3, 3)]   // phase 0 at dilation 3
-    [InlineData(3, 12, 1, 2, 2)]   // stride 1, kernel fits the image: libtorch's dilated kernel
-    [InlineData(5, 11, 3, 4, 2)]   // stride 3, dilation 2: stride 1, subsampled
-    [InlineData(3, 9, 2, 1, 2)]    // padding not a multiple of the dilation: stride 1, subsampled
+    [InlineData(3, 12, 1, 2, 2)]   // polyphase, kernel fits the image (libtorch's channels-last kernel got its input gradient wrong)
+    [InlineData(5, 14, 1, 4, 2)]   // polyphase, DARTS' dil_conv_5x5 on a 14 x 14 reduction-cell node
+    [InlineData(3, 12, 1, 1, 2)]   // polyphase, padding not a multiple of the dilation (padded first)
+    [InlineData(5, 11, 3, 4, 2)]   // stride 3, dilation 2: polyphase, subsampled
+    [InlineData(3, 9, 2, 1, 2)]    // padding not a multiple of the dilation: polyphase, subsampled
     public void ValuesGradientsAndLayoutAreLibtorchs(int kernel, int size, int stride, int padding, int dilation)
     {
         foreach (bool channelsLast in new[] { true, false })
@@ -57,5 +61,34 @@ public sealed class DilatedDepthwiseTests
                 Assert.Equal(channelsLast, ChannelsLast.IsChannelsLast(inference));
             }
         }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(3, 2)]
+    [InlineData(5, 1)]
+    [InlineData(5, 2)]
+    [InlineData(7, 1)]
+    [InlineData(7, 2)]
+    public void LibtorchsUndilatedDepthwiseGradientsAreRightInChannelsLast(int kernel, int stride)
+    {
+        manual_seed(5);
+        using var scope = NewDisposeScope();
+        const int channels = 12;
+        Tensor x64 = randn(2, channels, 9, 10, dtype: float64);
+        Tensor w64 = randn(channels, 1, kernel, kernel, dtype: float64);
+        var (x, w) = (x64.detach().requires_grad_(), w64.detach().requires_grad_());
+        Tensor expected = nn.functional.conv2d(x, w, strides: [stride, stride], padding: [kernel / 2, kernel / 2], groups: channels);
+        Tensor upstream = randn_like(expected);
+        expected.mul(upstream).sum().backward();
+
+        var (x32, w32) = (ChannelsLast.Apply(x64.to(float32)).detach().requires_grad_(), w64.to(float32).requires_grad_());
+        Tensor actual = nn.functional.conv2d(x32, w32, strides: [stride, stride], padding: [kernel / 2, kernel / 2], groups: channels);
+        actual.mul(upstream.to(float32)).sum().backward();
+
+        string name = $"k{kernel} stride {stride} channels-last";
+        TensorAssert.Close(expected, actual, 1e-4, name);
+        TensorAssert.Close(x.grad!, x32.grad!, 1e-4, name + " input gradient");
+        TensorAssert.Close(w.grad!, w32.grad!, 1e-3, name + " weight gradient");
     }
 }
