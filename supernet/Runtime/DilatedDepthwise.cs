@@ -15,7 +15,7 @@ namespace NasPrune.Supernet.Runtime;
 /// pixels whose row and column are multiples of d, so it is an undilated stride-1 convolution of x[:, :, ::d, ::d]:
 /// 2.7-7.2x faster (the same products, summed in another order). Stride 1 with a kernel wider than the image once
 /// dilated: polyphase was 1.6-4.4x faster than libtorch's im2col. Where the kernel fits the image, polyphase runs at
-/// 0.4-1.4x the speed of libtorch's (wrong) channels-last kernel and 0.8-4.2x that of its (right) NCHW one with the
+/// 0.5-1.4x the speed of libtorch's (wrong) channels-last kernel and 0.8-3.2x that of its (right) NCHW one with the
 /// two layout copies (the DARTS shapes, 8-32 channels, 7-28 pixels, beside two training jobs), so polyphase it is.</item>
 /// </list>
 /// Other strides run at stride 1 and are subsampled (the same sums; the output sizes agree for any padding).
