@@ -6,7 +6,7 @@ namespace NasPrune.Tests.Supernet.Runtime;
 
 /// <summary>
 /// DilatedDepthwise rewrites dilated depthwise convolutions that are to be differentiated as undilated ones (phase 0
-/// when stride = dilation, the polyphase components when the dilated kernel spans the image): its values, both
+/// when stride = dilation, the polyphase components otherwise, subsampled at other strides): its values, both
 /// gradients and its output layout must be libtorch's own convolution's, in float64, for every path and the odd sizes
 /// that need padding; so must its values and layout without gradients. The undilated depthwise convolutions it
 /// rewrites into (and the OFA supernet's) are checked against float64 on their own, since a libtorch kernel can be
@@ -36,20 +36,11 @@ public sealed class DilatedDepthwiseTests
             const int channels = 6;
             Tensor x64 = randn(3, channels, size, size + 1, dtype: float64);   // not square: rows and columns apart
             Tensor w64 = randn(channels, 1, kernel, kernel, dtype: float64);
-            var (x, w) = (x64.detach().requires_grad_(), w64.detach().requires_grad_());
-            Tensor expected = nn.functional.conv2d(x, w, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: channels);
-            Tensor upstream = randn_like(expected);
-            expected.mul(upstream).sum().backward();
-
             Tensor input = channelsLast ? ChannelsLast.Apply(x64.to(float32)) : x64.to(float32);
-            var (x32, w32) = (input.detach().requires_grad_(), w64.to(float32).requires_grad_());
-            Tensor actual = DilatedDepthwise.Conv2d(x32, w32, stride, padding, dilation, channels);
-            actual.mul(upstream.to(float32)).sum().backward();
-
             string name = $"k{kernel} size {size} stride {stride} padding {padding} dilation {dilation} channels-last {channelsLast}";
-            TensorAssert.Close(expected, actual, 1e-4, name);
-            TensorAssert.Close(x.grad!, x32.grad!, 1e-4, name + " input gradient");
-            TensorAssert.Close(w.grad!, w32.grad!, 1e-3, name + " weight gradient");
+            var (expected, actual) = MatchesFloat64(x64, w64, input,
+                (x, w) => nn.functional.conv2d(x, w, strides: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: channels),
+                (x, w) => DilatedDepthwise.Conv2d(x, w, stride, padding, dilation, channels), name);
             Assert.Equal(channelsLast, ChannelsLast.IsChannelsLast(actual));
             Assert.True(channelsLast || actual.is_contiguous(), name + ": NCHW in, contiguous NCHW out");
 
@@ -77,18 +68,30 @@ public sealed class DilatedDepthwiseTests
         const int channels = 12;
         Tensor x64 = randn(2, channels, 9, 10, dtype: float64);
         Tensor w64 = randn(channels, 1, kernel, kernel, dtype: float64);
+        Func<Tensor, Tensor, Tensor> conv = (x, w) => nn.functional.conv2d(x, w, strides: [stride, stride], padding: [kernel / 2, kernel / 2], groups: channels);
+        MatchesFloat64(x64, w64, ChannelsLast.Apply(x64.to(float32)), conv, conv, $"k{kernel} stride {stride} channels-last");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="reference"/> in float64 and <paramref name="candidate"/> on the float32 <paramref name="input"/>
+    /// (x64's values, in the layout under test) with the same upstream gradient, and asserts equal values and gradients
+    /// of input and weight. Returns both outputs for further checks.
+    /// </summary>
+    private static (Tensor Expected, Tensor Actual) MatchesFloat64(Tensor x64, Tensor w64, Tensor input,
+        Func<Tensor, Tensor, Tensor> reference, Func<Tensor, Tensor, Tensor> candidate, string name)
+    {
         var (x, w) = (x64.detach().requires_grad_(), w64.detach().requires_grad_());
-        Tensor expected = nn.functional.conv2d(x, w, strides: [stride, stride], padding: [kernel / 2, kernel / 2], groups: channels);
+        Tensor expected = reference(x, w);
         Tensor upstream = randn_like(expected);
         expected.mul(upstream).sum().backward();
 
-        var (x32, w32) = (ChannelsLast.Apply(x64.to(float32)).detach().requires_grad_(), w64.to(float32).requires_grad_());
-        Tensor actual = nn.functional.conv2d(x32, w32, strides: [stride, stride], padding: [kernel / 2, kernel / 2], groups: channels);
+        var (x32, w32) = (input.detach().requires_grad_(), w64.to(float32).requires_grad_());
+        Tensor actual = candidate(x32, w32);
         actual.mul(upstream.to(float32)).sum().backward();
 
-        string name = $"k{kernel} stride {stride} channels-last";
         TensorAssert.Close(expected, actual, 1e-4, name);
         TensorAssert.Close(x.grad!, x32.grad!, 1e-4, name + " input gradient");
         TensorAssert.Close(w.grad!, w32.grad!, 1e-3, name + " weight gradient");
+        return (expected, actual);
     }
 }
