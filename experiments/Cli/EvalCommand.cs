@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
@@ -12,7 +13,7 @@ using static TorchSharp.torch;
 namespace NasPrune.Experiments.Cli;
 
 /// <summary>
-/// <c>nasprune eval --run-dir DIR | --model DIR [--split test]</c>: evaluates a training run's model, or
+/// <c>nasprune eval --run-dir DIR | --model DIR [--split test] [--batch-size N]</c>: evaluates a training run's model, or
 /// an exported sub-network (loaded without its supernet; its logits are checked bit for bit against
 /// the ones the exporting process stored). With <c>--resolutions 20,24,28,32</c> it measures the network at each
 /// of those input sizes instead, after BN recalibration at each (<see cref="ResolutionSweep"/>), and can write the table as CSV.
@@ -36,8 +37,10 @@ public static class EvalCommand
         { Description = "BN recalibration images per resolution (with --resolutions)", DefaultValueFactory = _ => RecalibrationImages.DefaultCount };
         var seed = new Option<ulong?>("--seed") { Description = "shuffle seed of the recalibration images (default: the run's seed; 0 for --model)" };
         var csv = new Option<FileInfo?>("--csv") { Description = "write the --resolutions table to this CSV file" };
+        var batchSize = new Option<int?>("--batch-size")
+        { Description = $"images per forward pass (default: the run's training.evalBatchSize; {OptimizationConfig.DefaultEvalBatchSize} for --model)" };
         var command = new Command("eval", "Evaluate a trained run or an exported sub-network on a split")
-        { runDir, model, split, dataRoot, device, threads, resolutions, recalibrate, seed, csv };
+        { runDir, model, split, dataRoot, device, threads, resolutions, recalibrate, seed, csv, batchSize };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             DirectoryInfo? run = parse.GetValue(runDir), exported = parse.GetValue(model);
@@ -49,11 +52,14 @@ public static class EvalCommand
                 sweep = new Sweep(ResolutionSweep.Parse(sizes), parse.GetValue(recalibrate), parse.GetValue(seed), parse.GetValue(csv)?.FullName);
             }
             else if (parse.GetValue(csv) is not null) throw new ArgumentException("--csv: only with --resolutions");
+            int? batch = parse.GetValue(batchSize);
+            if (batch is < 1 or > OptimizationConfig.MaxEvalBatchSize)
+                throw new ArgumentException($"--batch-size: {batch} is not allowed; give 1 to {OptimizationConfig.MaxEvalBatchSize} images");
             using var context = new CommandContext("eval", parse.GetValue(device), parse.GetValue(threads));
             string splitName = parse.GetValue(split)!;
             return exported is not null
-                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, context)
-                : EvaluateRun(new RunDirectory(run!.FullName), splitName, sweep, context);
+                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, batch ?? OptimizationConfig.DefaultEvalBatchSize, context)
+                : EvaluateRun(new RunDirectory(run!.FullName), splitName, sweep, batch, context);
         }));
         return command;
     }
@@ -61,7 +67,7 @@ public static class EvalCommand
     /// <summary>What --resolutions asked for.</summary>
     private sealed record Sweep(IReadOnlyList<int> Resolutions, int RecalibrationImages, ulong? Seed, string? Csv);
 
-    private static int EvaluateRun(RunDirectory run, string split, Sweep? sweep, CommandContext context)
+    private static int EvaluateRun(RunDirectory run, string split, Sweep? sweep, int? batchSize, CommandContext context)
     {
         if (Directory.Exists(run.ExportedSubnets))
         {
@@ -70,25 +76,27 @@ public static class EvalCommand
             int worst = 0;
             if (sweep?.Csv is not null) throw new ArgumentException("--csv: a progressive-shrinking run has several sub-networks; give one with --model");
             foreach (string directory in Directory.GetDirectories(run.ExportedSubnets).Order())
-                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, context));
+                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, batchSize ?? OptimizationConfig.DefaultEvalBatchSize, context));
             return worst;
         }
         var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
+        int batch = batchSize ?? config.Training.EvalBatchSize;
         using (model.Module)
         {
             if (sweep is not null)
             {
-                SweepResolutions(model.Module, config.Name, data, split, sweep, sweep.Seed ?? (ulong)config.Seed, config.Training.EvalBatchSize, context);
+                SweepResolutions(model.Module, config.Name, data, split, sweep, sweep.Seed ?? (ulong)config.Seed, batch, context);
                 return 0;
             }
-            EvaluationResult r = Evaluator.Evaluate(model.Module, Pick(data, split), data.Normalization, config.Training.EvalBatchSize, context.Device, model.InputResolution);
-            context.Logger.LogInformation("{Run} ({Source}) on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
-                config.Name, source, split, r.Images, r.Top1, r.Top5, r.Loss);
+            var clock = Stopwatch.StartNew();
+            EvaluationResult r = Evaluator.Evaluate(model.Module, Pick(data, split), data.Normalization, batch, context.Device, model.InputResolution);
+            context.Logger.LogInformation("{Run} ({Source}) on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
+                config.Name, source, split, r.Images, r.Top1, r.Top5, r.Loss, clock.Elapsed.TotalSeconds, batch, r.Images / clock.Elapsed.TotalSeconds);
         }
         return 0;
     }
 
-    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, CommandContext context)
+    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, int batch, CommandContext context)
     {
         var (net, _) = SubnetExport.Read(directory);
         using (net)
@@ -102,12 +110,13 @@ public static class EvalCommand
             net.to(context.Device);
             if (sweep is not null)
             {
-                SweepResolutions(net, net.Config.ToString(), data, split, sweep, sweep.Seed ?? 0, 1000, context);
+                SweepResolutions(net, net.Config.ToString(), data, split, sweep, sweep.Seed ?? 0, batch, context);
                 return reproduced ? 0 : NotReproduced;
             }
-            EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, 1000, context.Device, net.Config.Resolution);
-            context.Logger.LogInformation("{Arch} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}",
-                net.Config.ToString(), split, r.Images, r.Top1, r.Top5, r.Loss);
+            var clock = Stopwatch.StartNew();
+            EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, batch, context.Device, net.Config.Resolution);
+            context.Logger.LogInformation("{Arch} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
+                net.Config.ToString(), split, r.Images, r.Top1, r.Top5, r.Loss, clock.Elapsed.TotalSeconds, batch, r.Images / clock.Elapsed.TotalSeconds);
             return reproduced ? 0 : NotReproduced;
         }
     }

@@ -37,8 +37,18 @@ public static class DartsModelFile
     public static DartsNetwork Read(string path)
     {
         using LoadedArchive archive = TensorArchive.Read(path);
-        JsonObject meta = archive.Metadata;
-        if (meta["arch"]?.GetValue<string>() != Arch || meta["network"] is not JsonObject network || meta["genotype"] is null)
+        DartsNetwork net = Build(archive.Metadata, path);
+        ModuleState.Load(net, archive.Tensors, "", path);
+        return net;
+    }
+
+    /// <summary>Whether a file's metadata describes a DARTS cell network.</summary>
+    public static bool Describes(JsonObject metadata) => metadata["arch"]?.GetValue<string>() == Arch;
+
+    /// <summary>The freshly initialised network a file's metadata describes (its weights still to be loaded).</summary>
+    public static DartsNetwork Build(JsonObject meta, string path)
+    {
+        if (!Describes(meta) || meta["network"] is not JsonObject network || meta["genotype"] is null)
             throw new InvalidDataException($"{path}: not a DARTS cell network file (metadata 'arch' must be '{Arch}' with 'network' and 'genotype')");
         var spec = new DartsNetworkSpec
         {
@@ -48,8 +58,6 @@ public static class DartsModelFile
             Cells = network["cells"]!.GetValue<int>(),
             StemMultiplier = network["stemMultiplier"]!.GetValue<int>(),
         };
-        var net = new DartsNetwork(spec, DartsGenotype.Parse(meta["genotype"]!.GetValue<string>(), $"{path}: genotype"));
-        ModuleState.Load(net, archive.Tensors, "", path);
-        return net;
+        return new DartsNetwork(spec, DartsGenotype.Parse(meta["genotype"]!.GetValue<string>(), $"{path}: genotype"));
     }
 }

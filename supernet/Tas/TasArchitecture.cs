@@ -8,6 +8,9 @@ namespace NasPrune.Supernet.Tas;
 /// </summary>
 public sealed record TasArchitecture(int StemWidth, IReadOnlyList<IReadOnlyList<(int A, int B)>> Stages)
 {
+    /// <summary>The key of a derived network's model file metadata that holds its architecture (<see cref="ToString"/>'s form).</summary>
+    public const string FileMetadataKey = "tasArchitecture";
+
     /// <summary>Multiply-accumulates on a <paramref name="size"/>-pixel square input (convs and the classifier; BN, pooling, additions not counted).</summary>
     /// <param name="stride1Projections">False for the search network's cost model, whose stride-1 residuals of unequal widths are additive.</param>
     public long Macs(int inChannels, int classes, int size, bool stride1Projections = true)

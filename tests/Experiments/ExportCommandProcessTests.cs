@@ -1,7 +1,9 @@
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Tests.Supernet.Ofa;
+using System.Text.RegularExpressions;
 using NasPrune.Tests.TestSupport;
+using NasPrune.Training.Configuration;
 
 namespace NasPrune.Tests.Experiments;
 
@@ -26,6 +28,17 @@ public sealed class ExportCommandProcessTests : IDisposable
         Assert.True(code == 0, text);
         Assert.Contains("bit-identical", text);
         Assert.Contains(arch, text);
+        Assert.Contains($"at batch {OptimizationConfig.DefaultEvalBatchSize} (", text);
+        string top1 = Regex.Match(text, @"top-1 [0-9.]+ %").Value;
+
+        // The batch size changes how many images go through at once, not the figures.
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--threads", "1", "--batch-size", "7");
+        Assert.True(code == 0, text);
+        Assert.Contains("at batch 7 (", text);
+        Assert.Contains(top1, text);
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--batch-size", "0");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --batch-size: 0 is not allowed; give 1 to 65536 images", text.Trim());
 
         // The same network at other resolutions, recalibrated at each, as a table.
         string table = _temp.File("resolutions.csv");

@@ -51,15 +51,7 @@ public sealed class FixedDartsRunTests : IDisposable
         Assert.Equal(LayerCosts.Measure(net, [1, 1, 28, 28], CPU).Sum(c => c.Macs), result["macsPerImage"]!.GetValue<long>());
 
         // The run directory reopens to the same network: equal outputs.
-        var (_, reopened, _) = TrainedRun.Open(run, CPU, NullLogger.Instance, out _);
-        using (reopened.Module)
-        using (var scope = NewDisposeScope())
-        {
-            net.eval();
-            reopened.Module.eval();
-            Tensor x = randn(3, 1, 28, 28, generator: new Generator(5));
-            TensorAssert.BitEqual(net.call(x), reopened.Module.call(x), "reopened vs file");
-        }
+        ReopenedRun.ComputesAs(net, run);
     }
 
     [Theory]

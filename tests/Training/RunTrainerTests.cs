@@ -73,7 +73,7 @@ public sealed class RunTrainerTests : IDisposable
         var e = Assert.Throws<RunMismatchException>(() => Train(changed, run, CancellationToken.None));
         Assert.Contains("training.lr", e.Message);
         // Operational fields may change on resume.
-        Assert.Equal(TrainingOutcome.Completed, Train(config with { Threads = 2, LogEverySteps = 3 }, run, CancellationToken.None));
+        Assert.Equal(TrainingOutcome.Completed, Train(config with { Threads = 2, LogEverySteps = 3, Training = config.Training with { EvalBatchSize = 7 } }, run, CancellationToken.None));
     }
 
     [Fact]

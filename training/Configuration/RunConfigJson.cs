@@ -5,8 +5,8 @@ namespace NasPrune.Training.Configuration;
 
 /// <summary>
 /// The run's config as stored in its run directory (camelCase JSON), and the check that a resumed run
-/// uses the config it started with. Fields that do not change the numbers (device, threads, log and
-/// checkpoint cadence) may differ on resume.
+/// uses the config it started with. Fields that do not change what is trained (device, threads, log and
+/// checkpoint cadence, the evaluation batch size) may differ on resume.
 /// </summary>
 public static class RunConfigJson
 {
@@ -18,7 +18,12 @@ public static class RunConfigJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly string[] OperationalFields = ["device", "threads", "logEverySteps", "checkpoints"];
+    /// <summary>
+    /// Dotted paths that may change on resume. The evaluation batch size is one: evaluation never feeds back
+    /// into training, and the batch that suits a machine is a property of the machine (its caches and allocator),
+    /// so a run under way may move to a better one. Its figures can then differ in the last bits of a float sum.
+    /// </summary>
+    private static readonly string[] OperationalFields = ["device", "threads", "logEverySteps", "checkpoints", "training.evalBatchSize"];
 
     public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, Options);
 
@@ -35,7 +40,13 @@ public static class RunConfigJson
     private static JsonObject Comparable(RunConfig config)
     {
         JsonObject node = JsonSerializer.SerializeToNode(config, Options)!.AsObject();
-        foreach (string field in OperationalFields) node.Remove(field);
+        foreach (string field in OperationalFields)
+        {
+            string[] path = field.Split('.');
+            JsonObject? parent = node;
+            foreach (string key in path[..^1]) parent = parent?[key] as JsonObject;
+            parent?.Remove(path[^1]);
+        }
         return node;
     }
 

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using NasPrune.Supernet.Darts;
+using NasPrune.Supernet.Tas;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Checkpoints;
 using NasPrune.Training.Configuration;
@@ -25,15 +28,20 @@ public static class TrainedRun
         if (config.Model.IsSupernet)
             throw new ArgumentException($"--run-dir: '{run.Root}' trained a supernet; evaluate its exported sub-networks (--model {run.ExportedSubnet("largest")}) or export one from {run.PhaseSupernet("<phase>")}");
         DataSplits data = DataSource.Load(config.Data);
-        StaticModel model = ModelFactory.Create(config, data.Train.Channels, data.Train.Classes, data.Train.Height);
+        StaticModel model;
         if (File.Exists(run.Model))
         {
             using LoadedArchive archive = TensorArchive.Read(run.Model);
+            model = SavedShape(archive.Metadata, data.Train, run.Model) ?? ModelFactory.Create(config, data.Train.Channels, data.Train.Classes, data.Train.Height);
             ModuleState.Load(model.Module, archive.Tensors, "", run.Model);
             weightsSource = run.Model;
         }
         else
         {
+            // The config alone describes the model only where training does not choose its shape.
+            if (config.Tas is not null || config.Dass is not null)
+                throw new FileNotFoundException($"--run-dir: '{run.Root}' has no model.npta yet; a {(config.Tas is not null ? "TAS" : "DASS")} run's network is known once it has finished");
+            model = ModelFactory.Create(config, data.Train.Channels, data.Train.Classes, data.Train.Height);
             var store = new CheckpointStore(run.Checkpoints, keep: int.MaxValue, logger);
             using LoadedArchive archive = store.LoadLatestGood()
                 ?? throw new FileNotFoundException($"--run-dir: '{run.Root}' has neither model.npta nor a good checkpoint");
@@ -42,5 +50,18 @@ public static class TrainedRun
         }
         model.Module.to(device);
         return (config, model, data);
+    }
+
+    /// <summary>
+    /// The network a model file describes itself, where training chose its shape (a TAS-derived ResNet, a DARTS cell
+    /// network from DASS or a fixed genotype); null for a model the config fully describes.
+    /// </summary>
+    private static StaticModel? SavedShape(JsonObject metadata, ImageDataset train, string path)
+    {
+        if (DartsModelFile.Describes(metadata))
+            return new StaticModel(DartsModelFile.Build(metadata, path), null, -1);
+        if (metadata[TasArchitecture.FileMetadataKey]?.GetValue<string>() is string tas)
+            return new StaticModel(new TasResNet(TasArchitecture.Parse(tas), train.Channels, train.Classes), null, -1);
+        return null;
     }
 }

@@ -238,7 +238,7 @@ public sealed class TasTask : ITrainingTask
         metrics.Write(new MetricsRow { Step = totalSteps, Stage = "final", Phase = "test", Loss = test.Loss, Top1 = test.Top1, Top5 = test.Top5, ElapsedSeconds = trainedSeconds });
         TasArchitecture architecture = final.Architecture;
         long macs = Macs(architecture);
-        string hash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(final), new JsonObject { ["tasArchitecture"] = architecture.ToString() });
+        string hash = TensorArchive.Write(_context.Run.Model, ModuleState.Named(final), new JsonObject { [TasArchitecture.FileMetadataKey] = architecture.ToString() });
         _context.Logger.LogInformation("TAS {Arch}: {Macs:F2} M MACs ({Fewer:P1} fewer), test top-1 {Top1:F2} % (unpruned {Base})",
             architecture, macs / 1e6, 1 - (double)macs / _unprunedMacs, test.Top1, baseTest is null ? "not trained in this run" : $"{baseTest.Top1:F2} %");
         var result = new JsonObject

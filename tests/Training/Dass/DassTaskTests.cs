@@ -52,6 +52,7 @@ public sealed class DassTaskTests : IDisposable
         Assert.Equal(SparseNetwork.Layers(net).Count, layers.Count);
         using LoadedArchive file = TensorArchive.Read(run.Model); // the model file carries the densities too
         Assert.Equal(layers.ToJsonString(), file.Metadata["layers"]!.ToJsonString());
+        ReopenedRun.ComputesAs(net, run); // the genotype comes from the model file: the config has none
     }
 
     [Theory]

@@ -46,6 +46,7 @@ public sealed class TasTaskTests : IDisposable
         ModuleState.Load(net, model.Tensors, "", run.Model);
         net.eval();
         Assert.Equal(architecture.Macs(1, 10, 28), MacCounter.Count(net, randn(2, 1, 28, 28)));
+        ReopenedRun.ComputesAs(net, run); // the derived shape comes from the model file, not the config's resnet8
         Assert.True(File.Exists(Path.Combine(run.Root, "base.npta")));
         Assert.NotNull(result["unpruned"]?["test"]);
     }
@@ -80,6 +81,8 @@ public sealed class TasTaskTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight.Root, "base.npta")), File.ReadAllBytes(baseFile));
         Assert.False(File.Exists(Path.Combine(staged.Root, "tas-architecture.txt"))); // the search did not start
         Assert.False(File.Exists(staged.Result));
+        var unfinished = Assert.Throws<FileNotFoundException>(() => TrainedRun.Open(staged, CPU, NullLogger.Instance, out _));
+        Assert.Equal($"--run-dir: '{staged.Root}' has no model.npta yet; a TAS run's network is known once it has finished", unfinished.Message);
         // Asked again, it has nothing to do; without the option it runs to the uninterrupted run's end.
         var logger = new ListLogger();
         Assert.Equal(TrainingOutcome.Stopped, new RunTrainer(config, staged, logger, stopAfterPhase: "base").Run(CancellationToken.None));
