@@ -40,7 +40,8 @@ public sealed record OptimizationConfig
     /// <summary>
     /// Images per forward pass in evaluation. It may change on resume (<see cref="RunConfigJson"/>). On CPU,
     /// batches whose activations outgrow the caches and glibc's reused heap run much slower per image (the 2-core
-    /// EPYC: a ResNet-20 validation 2.2x slower at 1,000 than at 100), hence the default.
+    /// EPYC, 1 thread: ResNet-20 4.4x, the largest OFA network 7.2x slower at 1,000 than at 100; a DARTS cell
+    /// network 1.9x at 500; experiments/results/eval-batch.md), hence the default.
     /// </summary>
     [Range(1, MaxEvalBatchSize)]
     public int EvalBatchSize { get; init; } = DefaultEvalBatchSize;
