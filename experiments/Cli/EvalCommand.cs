@@ -88,10 +88,7 @@ public static class EvalCommand
                 SweepResolutions(model.Module, config.Name, data, split, sweep, sweep.Seed ?? (ulong)config.Seed, batch, context);
                 return 0;
             }
-            var clock = Stopwatch.StartNew();
-            EvaluationResult r = Evaluator.Evaluate(model.Module, Pick(data, split), data.Normalization, batch, context.Device, model.InputResolution);
-            context.Logger.LogInformation("{Run} ({Source}) on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
-                config.Name, source, split, r.Images, r.Top1, r.Top5, r.Loss, clock.Elapsed.TotalSeconds, batch, r.Images / clock.Elapsed.TotalSeconds);
+            EvaluateAndLog(model.Module, $"{config.Name} ({source})", data, split, batch, model.InputResolution, context);
         }
         return 0;
     }
@@ -113,12 +110,20 @@ public static class EvalCommand
                 SweepResolutions(net, net.Config.ToString(), data, split, sweep, sweep.Seed ?? 0, batch, context);
                 return reproduced ? 0 : NotReproduced;
             }
-            var clock = Stopwatch.StartNew();
-            EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, batch, context.Device, net.Config.Resolution);
-            context.Logger.LogInformation("{Arch} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
-                net.Config.ToString(), split, r.Images, r.Top1, r.Top5, r.Loss, clock.Elapsed.TotalSeconds, batch, r.Images / clock.Elapsed.TotalSeconds);
+            EvaluateAndLog(net, net.Config.ToString(), data, split, batch, net.Config.Resolution, context);
             return reproduced ? 0 : NotReproduced;
         }
+    }
+
+    /// <summary>Evaluates on the split and logs the figures with the time the forward passes took (start-up and data loading left out).</summary>
+    private static void EvaluateAndLog(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, int batch, int? resolution,
+        CommandContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, batch, context.Device, resolution);
+        double seconds = clock.Elapsed.TotalSeconds;
+        context.Logger.LogInformation("{Name} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
+            name, split, r.Images, r.Top1, r.Top5, r.Loss, seconds, batch, r.Images / seconds);
     }
 
     private static void SweepResolutions(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, Sweep sweep, ulong seed,

@@ -1,7 +1,7 @@
+using System.Text.RegularExpressions;
 using NasPrune.Supernet.Ofa;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Tests.Supernet.Ofa;
-using System.Text.RegularExpressions;
 using NasPrune.Tests.TestSupport;
 using NasPrune.Training.Configuration;
 
@@ -30,6 +30,7 @@ public sealed class ExportCommandProcessTests : IDisposable
         Assert.Contains(arch, text);
         Assert.Contains($"at batch {OptimizationConfig.DefaultEvalBatchSize} (", text);
         string top1 = Regex.Match(text, @"top-1 [0-9.]+ %").Value;
+        Assert.StartsWith("top-1 ", top1);
 
         // The batch size changes how many images go through at once, not the figures.
         (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--threads", "1", "--batch-size", "7");
