@@ -64,7 +64,10 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
 
     /// <summary>The architecture logits (optimised by Adam on the other half of the data).</summary>
     public IEnumerable<(string Name, Parameter Parameter)> ArchitectureParameters() =>
-        named_parameters().Where(p => p.name.Contains("_logits_", StringComparison.Ordinal));
+        named_parameters().Where(p => IsArchitecture(p.name));
+
+    /// <summary>Whether a parameter name is an architecture logit's.</summary>
+    public static bool IsArchitecture(string parameterName) => parameterName.Contains("_logits_", StringComparison.Ordinal);
 
     /// <summary>Everything else: conv weights, BN, classifier (optimised by SGD).</summary>
     public IEnumerable<(string Name, Parameter Parameter)> WeightParameters() =>

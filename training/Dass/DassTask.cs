@@ -177,19 +177,23 @@ public sealed class DassTask : ITrainingTask
         if (p.Stage == DassStage.Prune) return ScoreStep(_searchWeights, _searchScores, _context.TrainBatch(step), lr);
         // Weight steps (even) and architecture steps (odd) alternate; together one pass over the split per epoch.
         long pair = step / 2;
-        if (step % 2 == 0)
+        // Each step's gradients are only those it uses: the other kind's parameters are paused (GradientPause).
+        if (step % 2 == 0 || step < _archWarmupEnd)
         {
-            Batch a = _halfA.BatchAt(pair, _context.Device);
-            return SupervisedStep.Run(_searchWeights, a.Images, a.Labels, lr, Loss(a), _dass.GradClip);
+            Batch batch = step % 2 == 0 ? _halfA.BatchAt(pair, _context.Device) : _halfB.BatchAt(pair, _context.Device);
+            using (GradientPause.Of(_search, DartsSearchNetwork.IsArchitecture))
+                return SupervisedStep.Run(_searchWeights, batch.Images, batch.Labels, lr, Loss(batch), _dass.GradClip);
         }
         Batch b = _halfB.BatchAt(pair, _context.Device);
-        if (step < _archWarmupEnd)
-            return SupervisedStep.Run(_searchWeights, b.Images, b.Labels, lr, Loss(b), _dass.GradClip);
         _arch.ZeroGrad();
         _searchWeights.Optimizer.ZeroGrad();
-        Tensor logits = _search.call(b.Images);
-        Tensor loss = F.cross_entropy(logits, b.Labels);
-        loss.backward();
+        Tensor logits, loss;
+        using (GradientPause.Of(_search, name => !DartsSearchNetwork.IsArchitecture(name)))
+        {
+            logits = _search.call(b.Images);
+            loss = F.cross_entropy(logits, b.Labels);
+            loss.backward();
+        }
         _arch.Step();
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, b.Labels), b.Count);
     }

@@ -160,25 +160,32 @@ public sealed class TasTask : ITrainingTask
         TasSearchConfig search = _tas.Search;
         _search.Temperature = search.TauMax - (search.TauMax - search.TauMin) * i / Math.Max(1, Phases[phase].Steps - 1);
 
-        // Weights on a batch of one half.
+        // Weights on a batch of one half (the architecture logits take no gradient: it would be thrown away).
         Batch a = _halfA.BatchAt(i, _context.Device);
         _searchWeights.Optimizer.ZeroGrad();
-        Tensor logits = _search.call(a.Images);
-        Tensor loss = F.cross_entropy(logits, a.Labels, label_smoothing: _training.LabelSmoothing);
-        loss.backward();
+        Tensor logits, loss;
+        using (GradientPause.Of(_search, SearchableResNet.IsArchitecture))
+        {
+            logits = _search.call(a.Images);
+            loss = F.cross_entropy(logits, a.Labels, label_smoothing: _training.LabelSmoothing);
+            loss.backward();
+        }
         _searchWeights.Optimizer.Step(lr);
 
-        // Architecture logits on a batch of the other half: CE + lambda * cost loss.
+        // Architecture logits on a batch of the other half: CE + lambda * cost loss (the weights take no gradient).
         Batch b = _halfB.BatchAt(i, _context.Device);
         _searchWeights.Optimizer.ZeroGrad();
         _arch.ZeroGrad();
-        Tensor ce = F.cross_entropy(_search.call(b.Images), b.Labels);
-        Tensor expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities());
-        // The regime is judged on the network the search will export, 1x1 projections included (the search
-        // network zero-pads instead; counting them keeps the derived network inside the band).
-        double argmax = Macs(_search.Argmax());
-        Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
-        ce.Plus(cost, search.Lambda).backward();
+        using (GradientPause.Of(_search, name => !SearchableResNet.IsArchitecture(name)))
+        {
+            Tensor ce = F.cross_entropy(_search.call(b.Images), b.Labels);
+            Tensor expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities());
+            // The regime is judged on the network the search will export, 1x1 projections included (the search
+            // network zero-pads instead; counting them keeps the derived network inside the band).
+            double argmax = Macs(_search.Argmax());
+            Tensor cost = CostLoss.Compute(expected, argmax, search.FlopsTarget * _unprunedMacs, search.Tolerance);
+            ce.Plus(cost, search.Lambda).backward();
+        }
         _arch.Step();
         return new StepStatistics(loss.item<float>(), 1, SupervisedStep.Correct(logits, a.Labels), a.Count);
     }
