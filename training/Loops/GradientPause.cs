@@ -11,6 +11,8 @@ namespace NasPrune.Training.Loops;
 /// and the weight step every architecture logit's. The gradients a step keeps are the same bit for bit (tested),
 /// except where a kernel is chosen by whether a gradient passes through it (a DARTS search network's dilated
 /// convolutions before the first paused weights: libtorch's kernel instead of the polyphase form; float rounding).
+/// On a TAS search epoch it measured no faster (experiments/results/fmnist-tas.md): the search network's time is
+/// elsewhere. It stays because it is exact and spares the step gradients it would discard.
 /// Parameters that took no gradient before are left so on release.
 /// </summary>
 public sealed class GradientPause : IDisposable
