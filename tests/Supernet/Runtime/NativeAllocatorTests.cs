@@ -44,18 +44,23 @@ public sealed class NativeAllocatorTests
     {
         if (!OperatingSystem.IsLinux()) return; // glibc's settings
         NativeAllocator.Configure();
+        // Up to three tries, each on a new thread: the counters are process-wide, and a new thread may be given an
+        // arena an ended thread left, with live blocks of others in it (CI once saw 20.8 MB of the 40 given back).
+        // Without the trim of the thread's own heap top, every try gives back about 80 KB.
         long freed = 0;
-        // A new thread: glibc gives it an arena of its own (not the main one, whose top malloc_trim shrinks anyway).
-        var thread = new Thread(() =>
+        for (int attempt = 0; attempt < 3 && freed <= 20L << 20; attempt++)
         {
-            var blocks = Enumerable.Range(0, 160).Select(_ => Marshal.AllocHGlobal(256 * 1024)).ToList(); // 40 MB
-            foreach (IntPtr block in blocks) Marshal.FreeHGlobal(block); // back into the top of this thread's heap, kept
-            long before = NativeAllocator.HeapBytes()!.Value;
-            NativeAllocator.ReturnFreePages();
-            freed = before - NativeAllocator.HeapBytes()!.Value;
-        });
-        thread.Start();
-        thread.Join();
+            var thread = new Thread(() =>
+            {
+                var blocks = Enumerable.Range(0, 160).Select(_ => Marshal.AllocHGlobal(256 * 1024)).ToList(); // 40 MB
+                foreach (IntPtr block in blocks) Marshal.FreeHGlobal(block); // back into the top of this thread's heap, kept
+                long before = NativeAllocator.HeapBytes()!.Value;
+                NativeAllocator.ReturnFreePages();
+                freed = before - NativeAllocator.HeapBytes()!.Value;
+            });
+            thread.Start();
+            thread.Join();
+        }
         // Process-wide counters with other test classes beside this one: the bound is half of the 40 MB.
         Assert.True(freed > 20L << 20, $"the heaps gave back {freed} bytes");
     }
