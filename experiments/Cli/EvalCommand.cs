@@ -58,7 +58,7 @@ public static class EvalCommand
             using var context = new CommandContext("eval", parse.GetValue(device), parse.GetValue(threads));
             string splitName = parse.GetValue(split)!;
             return exported is not null
-                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, batch ?? OptimizationConfig.DefaultEvalBatchSize, context)
+                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, batch, context)
                 : EvaluateRun(new RunDirectory(run!.FullName), splitName, sweep, batch, context);
         }));
         return command;
@@ -76,7 +76,7 @@ public static class EvalCommand
             int worst = 0;
             if (sweep?.Csv is not null) throw new ArgumentException("--csv: a progressive-shrinking run has several sub-networks; give one with --model");
             foreach (string directory in Directory.GetDirectories(run.ExportedSubnets).Order())
-                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, batchSize ?? OptimizationConfig.DefaultEvalBatchSize, context));
+                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, batchSize, context));
             return worst;
         }
         var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
@@ -93,8 +93,10 @@ public static class EvalCommand
         return 0;
     }
 
-    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, int batch, CommandContext context)
+    /// <param name="batchSize">Images per pass; unset: <see cref="OptimizationConfig.DefaultEvalBatchSize"/> (an export carries no config).</param>
+    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, int? batchSize, CommandContext context)
     {
+        int batch = batchSize ?? OptimizationConfig.DefaultEvalBatchSize;
         var (net, _) = SubnetExport.Read(directory);
         using (net)
         {

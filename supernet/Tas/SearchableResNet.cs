@@ -71,7 +71,7 @@ public sealed class SearchableResNet : nn.Module<Tensor, Tensor>
 
     /// <summary>Everything else: conv weights, BN, classifier (optimised by SGD).</summary>
     public IEnumerable<(string Name, Parameter Parameter)> WeightParameters() =>
-        named_parameters().Where(p => !p.name.Contains("_logits_", StringComparison.Ordinal));
+        named_parameters().Where(p => !IsArchitecture(p.name));
 
     public override Tensor forward(Tensor x)
     {
