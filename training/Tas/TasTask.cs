@@ -66,7 +66,7 @@ public sealed class TasTask : ITrainingTask
         manual_seed((long)(SplitMix64.Mix((ulong)config.Seed, 0x5EA2C) >> 1));
         _search = new SearchableResNet(_space) { SearchWidths = _tas.Search.SearchWidth, SearchDepths = _tas.Search.SearchDepth };
         _search.to(context.Device);
-        _searchWeights = context.Optimized(_search, "search.", name => !name.Contains("_logits_", StringComparison.Ordinal));
+        _searchWeights = context.Optimized(_search, "search.", name => !SearchableResNet.IsArchitecture(name));
         _arch = new AdamOptimizer(_search.ArchitectureParameters(), _tas.Search.ArchLr, 0.5, 0.999, _tas.Search.ArchWeightDecay);
 
         (_halfA, _halfB) = context.TrainHalves();
