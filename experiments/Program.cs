@@ -17,6 +17,7 @@ var root = new RootCommand("NasPrune: neural architecture search and pruning on 
     SearchCommand.Create(),
     TuneCommand.Create(),
     CompareCommand.Create(),
+    ComparePredictionsCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Ofa;
+using NasPrune.Experiments.Reports;
 using NasPrune.Supernet.Serialization;
 using NasPrune.Training.Configuration;
 using NasPrune.Training.Data;
@@ -13,10 +14,12 @@ using static TorchSharp.torch;
 namespace NasPrune.Experiments.Cli;
 
 /// <summary>
-/// <c>nasprune eval --run-dir DIR | --model DIR [--split test] [--batch-size N]</c>: evaluates a training run's model, or
+/// <c>nasprune eval --run-dir DIR [--base] | --model DIR [--split test] [--batch-size N]</c>: evaluates a training run's model (with
+/// <c>--base</c>, the unpruned network a TAS or pruning run started from), or
 /// an exported sub-network (loaded without its supernet; its logits are checked bit for bit against
 /// the ones the exporting process stored). With <c>--resolutions 20,24,28,32</c> it measures the network at each
 /// of those input sizes instead, after BN recalibration at each (<see cref="ResolutionSweep"/>), and can write the table as CSV.
+/// <c>--predictions FILE.csv</c> also writes each image's predicted class, for <c>nasprune compare-predictions</c>.
 /// </summary>
 public static class EvalCommand
 {
@@ -39,12 +42,18 @@ public static class EvalCommand
         var csv = new Option<FileInfo?>("--csv") { Description = "write the --resolutions table to this CSV file" };
         var batchSize = new Option<int?>("--batch-size")
         { Description = $"images per forward pass (default: the run's training.evalBatchSize; {OptimizationConfig.DefaultEvalBatchSize} for --model)" };
+        var predictions = new Option<FileInfo?>("--predictions")
+        { Description = "also write each image's label and predicted class to this CSV file (for nasprune compare-predictions)" };
+        var baseNetwork = new Option<bool>("--base")
+        { Description = "with --run-dir of a TAS or pruning run: evaluate the unpruned network it started from instead of its result" };
         var command = new Command("eval", "Evaluate a trained run or an exported sub-network on a split")
-        { runDir, model, split, dataRoot, device, threads, resolutions, recalibrate, seed, csv, batchSize };
+        { runDir, model, split, dataRoot, device, threads, resolutions, recalibrate, seed, csv, batchSize, predictions, baseNetwork };
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             DirectoryInfo? run = parse.GetValue(runDir), exported = parse.GetValue(model);
             if ((run is null) == (exported is null)) throw new ArgumentException("eval: give exactly one of --run-dir or --model");
+            bool unpruned = parse.GetValue(baseNetwork);
+            if (unpruned && run is null) throw new ArgumentException("--base: only with --run-dir (of a TAS or pruning run)");
             Sweep? sweep = null;
             if (parse.GetValue(resolutions) is string sizes)
             {
@@ -52,14 +61,17 @@ public static class EvalCommand
                 sweep = new Sweep(ResolutionSweep.Parse(sizes), parse.GetValue(recalibrate), parse.GetValue(seed), parse.GetValue(csv)?.FullName);
             }
             else if (parse.GetValue(csv) is not null) throw new ArgumentException("--csv: only with --resolutions");
+            string? predictionsPath = parse.GetValue(predictions)?.FullName;
+            if (predictionsPath is not null && sweep is not null)
+                throw new ArgumentException("--predictions: not with --resolutions (it writes the predictions of one evaluation)");
             int? batch = parse.GetValue(batchSize);
             if (batch is < 1 or > OptimizationConfig.MaxEvalBatchSize)
                 throw new ArgumentException($"--batch-size: {batch} is not allowed; give 1 to {OptimizationConfig.MaxEvalBatchSize} images");
             using var context = new CommandContext("eval", parse.GetValue(device), parse.GetValue(threads));
             string splitName = parse.GetValue(split)!;
             return exported is not null
-                ? EvaluateExport(exported.FullName, splitName, parse.GetValue(dataRoot), sweep, batch, context)
-                : EvaluateRun(new RunDirectory(run!.FullName), splitName, sweep, batch, context);
+                ? EvaluateExport(exported.FullName, new Request(splitName, sweep, batch, predictionsPath), parse.GetValue(dataRoot), context)
+                : EvaluateRun(new RunDirectory(run!.FullName), new Request(splitName, sweep, batch, predictionsPath), unpruned, context);
         }));
         return command;
     }
@@ -67,19 +79,24 @@ public static class EvalCommand
     /// <summary>What --resolutions asked for.</summary>
     private sealed record Sweep(IReadOnlyList<int> Resolutions, int RecalibrationImages, ulong? Seed, string? Csv);
 
-    private static int EvaluateRun(RunDirectory run, string split, Sweep? sweep, int? batchSize, CommandContext context)
+    /// <summary>What to evaluate on, and how: the split, a resolution sweep or one evaluation, its batch, where its predictions go.</summary>
+    private sealed record Request(string Split, Sweep? Sweep, int? BatchSize, string? Predictions);
+
+    private static int EvaluateRun(RunDirectory run, Request request, bool unpruned, CommandContext context)
     {
-        if (Directory.Exists(run.ExportedSubnets))
+        var (split, sweep, batchSize, _) = request;
+        if (!unpruned && Directory.Exists(run.ExportedSubnets))
         {
             // A progressive-shrinking run: its result is the exported sub-networks.
             string? dataRoot = File.Exists(run.Config) ? RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config).Data.Root : null;
             int worst = 0;
             if (sweep?.Csv is not null) throw new ArgumentException("--csv: a progressive-shrinking run has several sub-networks; give one with --model");
+            if (request.Predictions is not null) throw new ArgumentException("--predictions: a progressive-shrinking run has several sub-networks; give one with --model");
             foreach (string directory in Directory.GetDirectories(run.ExportedSubnets).Order())
-                worst = Math.Max(worst, EvaluateExport(directory, split, dataRoot, sweep, batchSize, context));
+                worst = Math.Max(worst, EvaluateExport(directory, request, dataRoot, context));
             return worst;
         }
-        var (config, model, data) = TrainedRun.Open(run, context.Device, context.Logger, out string source);
+        var (config, model, data) = unpruned ? TrainedRun.OpenBase(run, context.Device, out string source) : TrainedRun.Open(run, context.Device, context.Logger, out source);
         int batch = batchSize ?? config.Training.EvalBatchSize;
         using (model.Module)
         {
@@ -88,14 +105,15 @@ public static class EvalCommand
                 SweepResolutions(model.Module, config.Name, data, split, sweep, sweep.Seed ?? (ulong)config.Seed, batch, context);
                 return 0;
             }
-            EvaluateAndLog(model.Module, $"{config.Name} ({source})", data, split, batch, model.InputResolution, context);
+            EvaluateAndLog(model.Module, $"{config.Name} ({source})", data, split, batch, model.InputResolution, request.Predictions, context);
         }
         return 0;
     }
 
-    /// <param name="batchSize">Images per pass; unset: <see cref="OptimizationConfig.DefaultEvalBatchSize"/> (an export carries no config).</param>
-    private static int EvaluateExport(string directory, string split, string? dataRoot, Sweep? sweep, int? batchSize, CommandContext context)
+    /// <param name="request">Its batch size unset: <see cref="OptimizationConfig.DefaultEvalBatchSize"/> (an export carries no config).</param>
+    private static int EvaluateExport(string directory, Request request, string? dataRoot, CommandContext context)
     {
+        var (split, sweep, batchSize, predictions) = request;
         int batch = batchSize ?? OptimizationConfig.DefaultEvalBatchSize;
         var (net, _) = SubnetExport.Read(directory);
         using (net)
@@ -112,20 +130,25 @@ public static class EvalCommand
                 SweepResolutions(net, net.Config.ToString(), data, split, sweep, sweep.Seed ?? 0, batch, context);
                 return reproduced ? 0 : NotReproduced;
             }
-            EvaluateAndLog(net, net.Config.ToString(), data, split, batch, net.Config.Resolution, context);
+            EvaluateAndLog(net, net.Config.ToString(), data, split, batch, net.Config.Resolution, predictions, context);
             return reproduced ? 0 : NotReproduced;
         }
     }
 
     /// <summary>Evaluates on the split and logs the figures with the time the forward passes took (start-up and data loading left out).</summary>
     private static void EvaluateAndLog(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, int batch, int? resolution,
-        CommandContext context)
+        string? predictionsPath, CommandContext context)
     {
+        ImageDataset images = Pick(data, split);
+        List<int>? predicted = predictionsPath is null ? null : new List<int>(images.Count);
         var clock = Stopwatch.StartNew();
-        EvaluationResult r = Evaluator.Evaluate(net, Pick(data, split), data.Normalization, batch, context.Device, resolution);
+        EvaluationResult r = Evaluator.Evaluate(net, images, data.Normalization, batch, context.Device, resolution, predicted);
         double seconds = clock.Elapsed.TotalSeconds;
         context.Logger.LogInformation("{Name} on {Split} ({Images} images): top-1 {Top1:F2} %, top-5 {Top5:F2} %, loss {Loss:F4}; {Seconds:F1} s at batch {Batch} ({Rate:F0} images/s)",
             name, split, r.Images, r.Top1, r.Top5, r.Loss, seconds, batch, r.Images / seconds);
+        if (predicted is null) return;
+        PredictionsFile.Write(predictionsPath!, images, predicted);
+        context.Logger.LogInformation("Wrote each image's prediction to {Path}", predictionsPath);
     }
 
     private static void SweepResolutions(nn.Module<Tensor, Tensor> net, string name, DataSplits data, string split, Sweep sweep, ulong seed,

@@ -37,6 +37,19 @@ public sealed class ExportCommandProcessTests : IDisposable
         Assert.True(code == 0, text);
         Assert.Contains("at batch 7 (", text);
         Assert.Contains(top1, text);
+        // Each image's prediction, as a file two networks can be compared with (here against itself).
+        string predictions = _temp.File("largest.csv");
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--threads", "1", "--predictions", predictions);
+        Assert.True(code == 0, text);
+        var rows = NasPrune.Experiments.Reports.PredictionsFile.Read(predictions);
+        Assert.Equal(top1, $"top-1 {100.0 * rows.Count(r => r.Predicted == r.Label) / rows.Count:F2} %");
+        File.Copy(predictions, _temp.File("again.csv"));
+        (code, text) = NasPruneProcess.Run("compare-predictions", predictions, _temp.File("again.csv"));
+        Assert.True(code == 0, text);
+        Assert.True(text.Contains("| again | " + top1[6..^2] + " | 0.00 | 0.00 to 0.00 | 0 | 0 | 1 |"), text);
+        (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--predictions", predictions, "--resolutions", "24");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --predictions: not with --resolutions (it writes the predictions of one evaluation)", text.Trim());
         (code, text) = NasPruneProcess.Run("eval", "--model", output, "--data-root", data, "--batch-size", "0");
         Assert.Equal(2, code);
         Assert.Equal("error: --batch-size: 0 is not allowed; give 1 to 65536 images", text.Trim());

@@ -30,6 +30,15 @@ public sealed class PruningRunTests : IDisposable
         // The run evaluates again from its directory (the pruned shape is rebuilt from the base model).
         var (_, model, _) = TrainedRun.Open(pruned, TorchSharp.torch.CPU, NullLogger.Instance, out _);
         using (model.Module) Assert.Equal(macs, model.Macs(28));
+
+        // eval --base: the unpruned network the pruning started from, bit-equal to the base run's own model.
+        var (_, unpruned, _) = TrainedRun.OpenBase(pruned, TorchSharp.torch.CPU, out string source);
+        Assert.Equal(trained.Model, source);
+        using (unpruned.Module) ReopenedRun.ComputesAs(unpruned.Module, trained);
+
+        // A run that started from nothing has no base network.
+        var error = Assert.Throws<ArgumentException>(() => TrainedRun.OpenBase(trained, TorchSharp.torch.CPU, out _));
+        Assert.Equal($"--base: '{trained.Root}' has no base network (only a TAS run or a pruning run from a base model has one)", error.Message);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -10,8 +10,9 @@ namespace NasPrune.Training.Loops;
 public static class Evaluator
 {
     /// <param name="resolution">When set, batches are resized (bilinear) to this size first: elastic-resolution sub-networks.</param>
+    /// <param name="predictions">When given, each image's predicted class (arg max of its logits) is appended, in the split's order.</param>
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, Normalization normalization,
-        int batchSize, Device device, int? resolution = null)
+        int batchSize, Device device, int? resolution = null, List<int>? predictions = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -28,6 +29,7 @@ public static class Evaluator
                 Tensor logits = model.call(images);
                 lossSum += F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 (top1, top5) = (top1 + CountCorrect(logits, batch.Labels, 1), top5 + CountCorrect(logits, batch.Labels, 5));
+                predictions?.AddRange(logits.argmax(1).to(ScalarType.Int32).cpu().data<int>().ToArray());
                 seen += batch.Count;
             }
         }

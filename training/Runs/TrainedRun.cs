@@ -22,11 +22,7 @@ public static class TrainedRun
     public static (RunConfig Config, StaticModel Model, DataSplits Data) Open(RunDirectory run, Device device, ILogger logger,
         out string weightsSource)
     {
-        if (!File.Exists(run.Config))
-            throw new DirectoryNotFoundException($"--run-dir: '{run.Root}' is not a run directory (no config.json)");
-        RunConfig config = RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config);
-        if (config.Model.IsSupernet)
-            throw new ArgumentException($"--run-dir: '{run.Root}' trained a supernet; evaluate its exported sub-networks (--model {run.ExportedSubnet("largest")}) or export one from {run.PhaseSupernet("<phase>")}");
+        RunConfig config = ReadConfig(run);
         DataSplits data = DataSource.Load(config.Data);
         StaticModel model;
         if (File.Exists(run.Model))
@@ -50,6 +46,39 @@ public static class TrainedRun
         }
         model.Module.to(device);
         return (config, model, data);
+    }
+
+    /// <summary>
+    /// Loads the unpruned network a TAS or pruning run starts from: the base model its config names
+    /// (<c>tas.baseModel</c>, <c>pruning.baseModel</c>), or the base.npta a TAS run's own base phase wrote.
+    /// </summary>
+    public static (RunConfig Config, StaticModel Model, DataSplits Data) OpenBase(RunDirectory run, Device device, out string weightsSource)
+    {
+        RunConfig config = ReadConfig(run);
+        string? path = config.Tas is TasConfig tas ? (string.IsNullOrEmpty(tas.BaseModel) ? Path.Combine(run.Root, TasBaseFile) : tas.BaseModel)
+            : config.Pruning?.BaseModel is { Length: > 0 } pruned ? pruned
+            : throw new ArgumentException($"--base: '{run.Root}' has no base network (only a TAS run or a pruning run from a base model has one)");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"--base: '{path}' does not exist ({(config.Tas is null || !string.IsNullOrEmpty(config.Tas.BaseModel) ? "the base model the run's config names" : "a TAS run writes it when its base phase ends")})");
+        DataSplits data = DataSource.Load(config.Data);
+        StaticModel model = ModelFactory.Create(config.Model, data.Train.Channels, data.Train.Classes);
+        using (LoadedArchive archive = TensorArchive.Read(path)) ModuleState.Load(model.Module, archive.Tensors, "", path);
+        model.Module.to(device);
+        weightsSource = path;
+        return (config, model, data);
+    }
+
+    /// <summary>The unpruned network a TAS run's base phase writes into its run directory.</summary>
+    public const string TasBaseFile = "base.npta";
+
+    private static RunConfig ReadConfig(RunDirectory run)
+    {
+        if (!File.Exists(run.Config))
+            throw new DirectoryNotFoundException($"--run-dir: '{run.Root}' is not a run directory (no config.json)");
+        RunConfig config = RunConfigJson.Deserialize(File.ReadAllText(run.Config), run.Config);
+        if (config.Model.IsSupernet)
+            throw new ArgumentException($"--run-dir: '{run.Root}' trained a supernet; evaluate its exported sub-networks (--model {run.ExportedSubnet("largest")}) or export one from {run.PhaseSupernet("<phase>")}");
+        return config;
     }
 
     /// <summary>

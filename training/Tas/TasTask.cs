@@ -220,7 +220,7 @@ public sealed class TasTask : ITrainingTask
         switch (Phases[phase].Name)
         {
             case "base":
-                TensorArchive.Write(Path.Combine(_context.Run.Root, "base.npta"), ModuleState.Named(_base.Module), new JsonObject { ["arch"] = _context.Config.Model.Arch });
+                TensorArchive.Write(Path.Combine(_context.Run.Root, TrainedRun.TasBaseFile), ModuleState.Named(_base.Module), new JsonObject { ["arch"] = _context.Config.Model.Arch });
                 break;
             case "search":
                 var (derived, macs) = LogSearchState();

@@ -49,6 +49,16 @@ public sealed class TasTaskTests : IDisposable
         ReopenedRun.ComputesAs(net, run); // the derived shape comes from the model file, not the config's resnet8
         Assert.True(File.Exists(Path.Combine(run.Root, "base.npta")));
         Assert.NotNull(result["unpruned"]?["test"]);
+
+        // eval --base reopens the unpruned network: the one whose test figure the run reported.
+        var (_, unpruned, data) = TrainedRun.OpenBase(run, CPU, out string baseSource);
+        Assert.Equal(Path.Combine(run.Root, TrainedRun.TasBaseFile), baseSource);
+        using (unpruned.Module)
+        {
+            EvaluationResult test = Evaluator.Evaluate(unpruned.Module, data.Test, data.Normalization, config.Training.EvalBatchSize, CPU);
+            Assert.Equal(result["unpruned"]!["test"]!["top1"]!.GetValue<double>(), Math.Round(test.Top1, 4));
+            Assert.Equal(result["unpruned"]!["test"]!["loss"]!.GetValue<double>(), Math.Round(test.Loss, 6));
+        }
     }
 
     [Theory]
@@ -113,6 +123,8 @@ public sealed class TasTaskTests : IDisposable
         Assert.Equal("stem8|6-12|12-24|24-48", result["tasArchitecture"]!.GetValue<string>());
         Assert.False(result["distilled"]!.GetValue<bool>());
         Assert.Null(result["unpruned"]); // no base network was trained or given: an untrained one is no result
+        var noBase = Assert.Throws<FileNotFoundException>(() => TrainedRun.OpenBase(run, CPU, out _));
+        Assert.StartsWith($"--base: '{Path.Combine(run.Root, TrainedRun.TasBaseFile)}' does not exist", noBase.Message);
         var missing = config with { Tas = config.Tas! with { Final = config.Tas.Final with { Architecture = "@" + _temp.File("none.txt") } } };
         Assert.Contains("tas.final.architecture", Assert.Throws<FileNotFoundException>(() =>
             new RunTrainer(missing, new RunDirectory(_temp.File("missing")), NullLogger.Instance).Run(CancellationToken.None)).Message);
