@@ -155,7 +155,13 @@ case "${1:-start}" in
     done
     echo "queue stopped" ;;
   status)
-    for name in $(job_lines | cut -d'|' -f1); do printf '%-16s %s\n' "$name" "$(state_of "$name")"; done ;;
+    # A running job's line ends with its last progress line (step, loss, images/s, ETA), when its log has one.
+    for name in $(job_lines | cut -d'|' -f1); do
+      s=$(state_of "$name")
+      progress=""
+      [ "$s" = running ] && progress=$(grep -a 'ETA' "$STATE/$name.log" 2>/dev/null | tail -n 1 | sed -E 's/^\[[^]]*\] *//' | cut -c1-140 || true)
+      printf '%-16s %s%s\n' "$name" "$s" "${progress:+   $progress}"
+    done ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
 exit
