@@ -11,6 +11,11 @@ namespace NasPrune.Supernet.Runtime;
 /// timed inside a running network at batch 32, parts of a network took 2-4x their time alone, and whole
 /// networks up to 1.7x their table price; with the settings below, 1.0-1.25x. Fixed here: blocks up to 32 MB
 /// (glibc's maximum for this setting) come from the heaps, and the heaps are not trimmed between passes.
+/// A thread's own arena needs one more setting: it grows by 64 MB heaps of its own, and glibc deletes a heap
+/// the moment it is wholly free whatever the trim threshold (only the top pad keeps it). A training runs on
+/// a thread of its own, so a step whose activations needed a new heap handed it back when they were freed
+/// and faulted it in again at the next step: the largest OFA network in <c>nasprune train</c> took 15-20
+/// thousand page faults a second, and ran 30-45 % slower while it did (<see cref="TopPadBytes"/>).
 /// What a long run holds is still given back once per epoch (<c>MemoryUse.TrimmedRssMb</c> calls
 /// <see cref="ReturnFreePages"/>), so resident memory stays at the run's working set. Only on glibc; the environment variable
 /// <c>NASPRUNE_MALLOC=default</c> leaves malloc as it is.
@@ -23,7 +28,13 @@ public static class NativeAllocator
     /// <summary>Free memory a heap keeps at its top before glibc trims it by itself: in practice never within a run.</summary>
     public const int TrimThresholdBytes = int.MaxValue;
 
-    private const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
+    /// <summary>
+    /// Free memory kept at a heap's top when glibc considers giving it back: at least a whole thread heap (64 MB on
+    /// 64-bit), so a thread arena's free heaps are kept. Memory is only reserved by it, not touched.
+    /// </summary>
+    public const int TopPadBytes = 64 * 1024 * 1024;
+
+    private const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
     private static int _configured;
 
@@ -47,8 +58,8 @@ public static class NativeAllocator
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
         if (!Applies(Environment.GetEnvironmentVariable(SettingVariable))) return;
         // mallopt returns 1 on success; setting either value also switches off glibc's dynamic threshold.
-        KeepsFreedMemory = Glibc(() => MallOpt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1 && MallOpt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1,
-            ref _malloptMissing) == true;
+        KeepsFreedMemory = Glibc(() => MallOpt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1 && MallOpt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1
+            && MallOpt(M_TOP_PAD, TopPadBytes) == 1, ref _malloptMissing) == true;
     }
 
     /// <summary>
@@ -70,19 +81,21 @@ public static class NativeAllocator
     /// A training runs on its own thread, so its arena's top kept whatever the last peak left there: on the
     /// quick config the per-epoch reading swung by up to 20 MB from one epoch to the next (30-60 MB with a
     /// smaller oneDNN cache). glibc trims a thread arena's top when a large block is freed in it and the top
-    /// exceeds the trim threshold, so for one allocation the threshold goes to 0: a block is taken and freed on
-    /// this thread, and the threshold restored. (Another thread freeing in that instant trims its heap too: harmless.)
+    /// exceeds the trim threshold (keeping the top pad), so for one allocation both go to 0: a block is taken and
+    /// freed on this thread, and the settings restored. (Another thread freeing in that instant trims its heap too: harmless.)
     /// </summary>
     private static void TrimOwnHeapTop()
     {
         if (!KeepsFreedMemory) return;
         MallOpt(M_TRIM_THRESHOLD, 0);
+        MallOpt(M_TOP_PAD, 0);
         try
         {
             Marshal.FreeHGlobal(Marshal.AllocHGlobal(TrimTriggerBytes)); // malloc and free on Unix
         }
         finally
         {
+            MallOpt(M_TOP_PAD, TopPadBytes);
             MallOpt(M_TRIM_THRESHOLD, TrimThresholdBytes);
         }
     }
