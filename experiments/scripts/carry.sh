@@ -101,23 +101,15 @@ restore() {
   if [ ! -f "$RUNS/queue/queue.log" ] && [ -f "$CARRY/queue/queue.log" ]; then cp "$CARRY/queue/queue.log" "$RUNS/queue/"; fi
   # Rebuild every pinned binary the machine lacks: .../bin-<commit>/nasprune.dll, from that commit.
   # Only the queue's jobs not done yet run again, so only their pins are rebuilt (a finished or retired job's pin is history).
-  local binary folder commit worktree pins=()
+  local binary folder pins=()
   local to_run; to_run=$(experiments/scripts/proof-queue.sh status | awk '$2 != "done" { print $1 }')
   for pin in "$RUNS"/queue/*.binary; do
     [ -f "$pin" ] || continue
     if grep -qx "$(basename "$pin" .binary)" <<< "$to_run"; then pins+=("$(cat "$pin")"); fi
   done
   for binary in $(printf '%s\n' "${pins[@]}" | sort -u); do
-    [ -f "$binary" ] && continue
     folder=$(dirname "$binary")
-    commit=${folder##*/bin-}
-    git cat-file -e "$commit^{commit}" 2>/dev/null || { echo "carry: pinned binary $binary names no commit of this repository" >&2; exit 2; }
-    worktree=$(mktemp -d)/nasprune-$commit
-    git worktree add --detach "$worktree" "$commit" >/dev/null
-    echo "carry: building $binary from commit $commit"
-    dotnet publish "$worktree/experiments" -c Release -o "$folder" > "$worktree.publish.log" 2>&1 \
-      || { echo "carry: build of $commit failed; see $worktree.publish.log" >&2; exit 1; }
-    git worktree remove --force "$worktree"
+    experiments/scripts/publish-commit.sh "${folder##*/bin-}" "$folder"
   done
 }
 
