@@ -14,8 +14,9 @@ namespace NasPrune.Supernet.Runtime;
 /// A thread's own arena needs one more setting: it grows by 64 MB heaps of its own, and glibc deletes a heap
 /// the moment it is wholly free whatever the trim threshold (only the top pad keeps it). A training runs on
 /// a thread of its own, so a step whose activations needed a new heap handed it back when they were freed
-/// and faulted it in again at the next step: the largest OFA network in <c>nasprune train</c> took 15-20
-/// thousand page faults a second, and ran 30-45 % slower while it did (<see cref="TopPadBytes"/>).
+/// and faulted it in again at the next step: the largest OFA network in <c>nasprune train</c> took up to 19,000
+/// page faults a second, and the runs where this happened took 12-25 % longer alone, up to 38 % beside another
+/// training (experiments/results/malloc-top-pad.md; <see cref="TopPadBytes"/>).
 /// What a long run holds is still given back once per epoch (<c>MemoryUse.TrimmedRssMb</c> calls
 /// <see cref="ReturnFreePages"/>), so resident memory stays at the run's working set. Only on glibc; the environment variable
 /// <c>NASPRUNE_MALLOC=default</c> leaves malloc as it is.

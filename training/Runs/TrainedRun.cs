@@ -55,11 +55,13 @@ public static class TrainedRun
     public static (RunConfig Config, StaticModel Model, DataSplits Data) OpenBase(RunDirectory run, Device device, out string weightsSource)
     {
         RunConfig config = ReadConfig(run);
-        string? path = config.Tas is TasConfig tas ? (string.IsNullOrEmpty(tas.BaseModel) ? Path.Combine(run.Root, TasBaseFile) : tas.BaseModel)
-            : config.Pruning?.BaseModel is { Length: > 0 } pruned ? pruned
-            : throw new ArgumentException($"--base: '{run.Root}' has no base network (only a TAS run or a pruning run from a base model has one)");
+        string? named = config.Tas is TasConfig tas ? tas.BaseModel : config.Pruning?.BaseModel;
+        bool ownBasePhase = config.Tas is not null && string.IsNullOrEmpty(named);
+        if (!ownBasePhase && string.IsNullOrEmpty(named))
+            throw new ArgumentException($"--base: '{run.Root}' has no base network (only a TAS run or a pruning run from a base model has one)");
+        string path = ownBasePhase ? Path.Combine(run.Root, TasBaseFile) : named!;
         if (!File.Exists(path))
-            throw new FileNotFoundException($"--base: '{path}' does not exist ({(config.Tas is null || !string.IsNullOrEmpty(config.Tas.BaseModel) ? "the base model the run's config names" : "a TAS run writes it when its base phase ends")})");
+            throw new FileNotFoundException($"--base: '{path}' does not exist ({(ownBasePhase ? "a TAS run writes it when its base phase ends" : "the base model the run's config names")})");
         DataSplits data = DataSource.Load(config.Data);
         StaticModel model = ModelFactory.Create(config.Model, data.Train.Channels, data.Train.Classes);
         using (LoadedArchive archive = TensorArchive.Read(path)) ModuleState.Load(model.Module, archive.Tensors, "", path);
