@@ -200,8 +200,8 @@ public sealed class TasTask : ITrainingTask
         }
     }
 
-    /// <summary>Logs the current argmax architecture and its cost; returns it with its MACs.</summary>
-    private (TasArchitecture Argmax, long Macs) LogSearchState()
+    /// <summary>Logs the current argmax architecture and its cost (once per search epoch).</summary>
+    private void LogSearchState()
     {
         TasArchitecture argmax = _search.Argmax();
         long macs = Macs(argmax);
@@ -209,7 +209,6 @@ public sealed class TasTask : ITrainingTask
         using (no_grad()) expected = ExpectedFlops.Compute(_space, _search.WidthProbabilities(), _search.DepthProbabilities()).item<float>();
         _context.Logger.LogInformation("Search: argmax {Arch} = {Macs:F2} M MACs ({Share:P1} of unpruned), expected {Expected:F2} M, temperature {Tau:F2}",
             argmax, macs / 1e6, (double)macs / _unprunedMacs, expected / 1e6, _search.Temperature);
-        return (argmax, macs);
     }
 
     /// <summary>MACs of an architecture as built and reported (1x1 projections included).</summary>
@@ -223,7 +222,11 @@ public sealed class TasTask : ITrainingTask
                 TensorArchive.Write(Path.Combine(_context.Run.Root, TrainedRun.TasBaseFile), ModuleState.Named(_base.Module), new JsonObject { ["arch"] = _context.Config.Model.Arch });
                 break;
             case "search":
-                var (derived, macs) = LogSearchState();
+                // The last epoch's validation has logged this argmax with its expected cost; this line says what was kept.
+                TasArchitecture derived = _search.Argmax();
+                long macs = Macs(derived);
+                _context.Logger.LogInformation("Search derived {Arch} = {Macs:F2} M MACs ({Fewer:P1} fewer than unpruned); written to {File}",
+                    derived, macs / 1e6, 1 - (double)macs / _unprunedMacs, ArchitecturePath);
                 TasSearchConfig search = _tas.Search;
                 if (!CostLoss.WithinBand(macs, search.FlopsTarget * _unprunedMacs, search.Tolerance))
                 {

@@ -41,6 +41,9 @@ public sealed class TasTaskTests : IDisposable
         if (outside || inside) Assert.Equal(outside, logger.Lines.Any(l => l.StartsWith("Warning: Search ended outside the cost band")));
         Assert.Equal(architecture.ToString(), result["tasArchitecture"]!.GetValue<string>());
         Assert.Equal(architecture.Macs(1, 10, 28), result["macsPerImage"]!.GetValue<long>());
+        // One argmax line per search epoch (here 1), then one line naming what was derived and where it went.
+        Assert.Single(logger.Lines, l => l.Contains("Search: argmax"));
+        Assert.Contains($"Search derived {architecture} ", Assert.Single(logger.Lines, l => l.Contains("Search derived")));
         using var net = new TasResNet(architecture, 1, 10);
         using LoadedArchive model = TensorArchive.Read(run.Model);
         ModuleState.Load(net, model.Tensors, "", run.Model);
