@@ -55,6 +55,10 @@ public sealed class ConfigLoaderTests : IDisposable
             using var environment = new TemporaryEnvironment(continues ? runFiles.Select(f => (prefix + f, (string?)existing)).ToArray() : []);
             RunConfig config = ConfigLoader.Load<RunConfig>(file, environmentPrefix: continues ? prefix : null);
             Assert.True(config.Model.IsSupernet == (config.ProgressiveShrinking is not null), file);
+            // The run stores it as config.json, which resume and eval read back: it must be the same config.
+            string stored = _temp.File(Path.GetFileName(file));
+            File.WriteAllText(stored, RunConfigJson.Serialize(config));
+            Assert.Null(RunConfigJson.FirstDifference(config, ConfigLoader.Load<RunConfig>(stored, environmentPrefix: null)));
         }
     }
 
