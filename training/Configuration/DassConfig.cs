@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 
 namespace NasPrune.Training.Configuration;
 
@@ -66,8 +65,6 @@ public sealed record DassSearchConfig
     public int ArchWarmupEpochs { get; init; }
 
     /// <summary>Epochs of the first search phase (the dense baseline's only one: the three phases' budget), which the architecture warm-up must fit in.</summary>
-    /// <remarks>Derived, so not stored: a run's config.json must read back as its config (resume, eval).</remarks>
-    [JsonIgnore]
     public int FirstPhaseEpochs => SparseAware ? PretrainEpochs : PretrainEpochs + PruneEpochs + FinetuneEpochs;
 
     /// <summary>The weights' SGD (design note dass.md: lr 0.025 cosine, weight decay 1e-3; DARTS used 3e-4; momentum from <c>training</c>).</summary>

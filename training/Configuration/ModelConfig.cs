@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using System.ComponentModel.DataAnnotations;
 
 namespace NasPrune.Training.Configuration;
@@ -36,15 +35,10 @@ public sealed record ModelConfig
     /// <summary>The size of that fixed network (default: 16 channels, 8 cells, stem multiplier 3).</summary>
     public DartsNetworkConfig? Network { get; init; }
 
-    [JsonIgnore]
     public bool IsFixedDarts => IsDarts && !string.IsNullOrEmpty(Genotype);
 
-    [JsonIgnore]
     public bool IsSupernet => Arch == Supernet;
-    [JsonIgnore]
     public bool IsOfaSubnet => Arch.StartsWith(SubnetPrefix, StringComparison.Ordinal);
-    [JsonIgnore]
     public bool IsOfa => IsSupernet || IsOfaSubnet;
-    [JsonIgnore]
     public bool IsDarts => Arch == DartsCells;
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text.Json.Serialization;
 
 namespace NasPrune.Training.Configuration;
 
@@ -58,10 +57,8 @@ public sealed record PruningConfig
     [Range(1, 100_000)]
     public int UpdatesPerEpoch { get; init; } = 1;
 
-    [JsonIgnore]
     public bool IsMagnitude => Method is GlobalMagnitude or GradualMagnitude;
 
-    [JsonIgnore]
     public bool IsGradual => Method == GradualMagnitude;
 
     /// <summary>The schedule's end epoch for a run of <paramref name="epochs"/> epochs (<see cref="EndEpoch"/> or its default).</summary>

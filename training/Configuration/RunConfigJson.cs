@@ -19,16 +19,23 @@ public static class RunConfigJson
     };
 
     /// <summary>
+    /// How a config is stored: the shared options, without get-only properties. Those are derived (IsSupernet,
+    /// FirstPhaseEpochs, ...), not fields, and the config loader refuses them as unknown when a run's config.json
+    /// is given back as --config.
+    /// </summary>
+    private static readonly JsonSerializerOptions ConfigOptions = new(Options) { IgnoreReadOnlyProperties = true };
+
+    /// <summary>
     /// Dotted paths that may change on resume. The evaluation batch size is one: evaluation never feeds back
     /// into training, and the batch that suits a machine is a property of the machine (its caches and allocator),
     /// so a run under way may move to a better one. Its figures can then differ in the last bits of a float sum.
     /// </summary>
     private static readonly string[] OperationalFields = ["device", "threads", "logEverySteps", "checkpoints", "training.evalBatchSize"];
 
-    public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, Options);
+    public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, ConfigOptions);
 
     public static RunConfig Deserialize(string json, string source) =>
-        JsonSerializer.Deserialize<RunConfig>(json, Options) ?? throw new InvalidDataException($"{source}: empty config");
+        JsonSerializer.Deserialize<RunConfig>(json, ConfigOptions) ?? throw new InvalidDataException($"{source}: empty config");
 
     /// <summary>The first field (dotted path) whose value differs between the two configs, ignoring operational fields; null if none.</summary>
     public static string? FirstDifference(RunConfig stored, RunConfig current)
@@ -39,7 +46,7 @@ public static class RunConfigJson
 
     private static JsonObject Comparable(RunConfig config)
     {
-        JsonObject node = JsonSerializer.SerializeToNode(config, Options)!.AsObject();
+        JsonObject node = JsonSerializer.SerializeToNode(config, ConfigOptions)!.AsObject();
         foreach (string field in OperationalFields)
         {
             string[] path = field.Split('.');

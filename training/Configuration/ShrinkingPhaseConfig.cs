@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using System.ComponentModel.DataAnnotations;
 
 namespace NasPrune.Training.Configuration;
@@ -50,6 +49,5 @@ public sealed record ShrinkingPhaseConfig
     /// <summary>One resolution is drawn per step for the whole batch.</summary>
     public IReadOnlyList<int>? Resolutions { get; init; }
 
-    [JsonIgnore]
     public bool IsTeacher => Name == "teacher";
 }
