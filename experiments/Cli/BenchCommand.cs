@@ -58,6 +58,7 @@ public static class BenchCommand
         command.SetAction(parse => CommandGuard.Run(() =>
         {
             using var context = new CommandContext("bench", parse.GetValue(device), parse.GetValue(threads));
+            using var neighbours = new NeighbourWatch(context.Logger, TorchSetup.Threads, "the benchmark");
             FileInfo? file = parse.GetValue(supernet);
             using OfaSupernet net = file is null ? new OfaSupernet(OfaSearchSpace.Default(0.5)) : SupernetFile.Read(file.FullName).Supernet;
             var rows = SupernetBench.Run(net, context.Device, parse.GetValue(batch), parse.GetValue(repeats));
@@ -106,6 +107,7 @@ public static class BenchCommand
             int[] sizes = parse.GetValue(batches)!.Split(',').Select(b => int.TryParse(b, out int v) && v > 0 ? v : throw new ArgumentException($"--batches: '{b}' is not a positive integer")).ToArray();
             int side = parse.GetValue(size);
             SparseBenchTarget target = file is not null ? OpenDarts(file.FullName, context) : OpenPrunedResNet(run!.FullName, context);
+            using var neighbours = new NeighbourWatch(context.Logger, TorchSetup.Threads, "the benchmark");
             using (target.Net)
             {
                 var (rows, layers) = SparseBench.Run(target, parse.GetValue(size), sizes, context.Device, parse.GetValue(repeats));

@@ -45,6 +45,7 @@ public static class LutCommand
             OfaSearchSpace definition = ResolveSpace(parse.GetValue(space)!, parse.GetValue(width));
             using var context = new CommandContext("lut", profile.Device, profile.Threads);
             using var stop = new StopSignal();
+            using var neighbours = new NeighbourWatch(context.Logger, profile.Threads, "the latency table build");
             string path = parse.GetRequiredValue(output).FullName;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var progress = new SynchronousProgress<LutProgress>(p =>
@@ -82,12 +83,17 @@ public static class LutCommand
             if (count < 2) throw new ArgumentException($"--networks: needs at least 2, got {count}");
             using OfaSupernet? weights = LoadWeights(parse.GetValue(supernet), table);
             using var context = new CommandContext("lut", profile.Device, profile.Threads);
+            using var neighbours = new NeighbourWatch(context.Logger, profile.Threads, "the latency check");
             string folder = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(lutPath, null) + "-check";
             Directory.CreateDirectory(folder);
             var progress = new SynchronousProgress<int>(done => { if (done % 10 == 0) context.Logger.LogInformation("Measured {Done}/{Total} networks", done, count); });
             IReadOnlyList<LatencyCheckRow> rows = LatencyCheck.Run(table, count, progress: progress,
                 network: weights is null ? null : config => SubnetExtractor.Extract(weights, config));
-            LatencyCheckSummary summary = LatencyCheckSummary.Of(rows) with { Weights = parse.GetValue(supernet)?.FullName ?? LatencyCheckSummary.RandomWeights };
+            LatencyCheckSummary summary = LatencyCheckSummary.Of(rows) with
+            {
+                Weights = parse.GetValue(supernet)?.FullName ?? LatencyCheckSummary.RandomWeights,
+                OthersBusyCpus = neighbours.OthersBusyCpusSoFar(),
+            };
             CsvTable.Write(Path.Combine(folder, "networks.csv"), rows);
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, RunConfigJson.Options));
             ScatterReport.Write(Path.Combine(folder, "predicted-vs-measured.png"),
@@ -119,6 +125,7 @@ public static class LutCommand
             List<SubnetConfig> configs = parse.GetRequiredValue(archs).Select(a => SubnetConfig.ParseAny(space, a)).ToList();
             using OfaSupernet? weights = LoadWeights(parse.GetValue(supernet), table);
             using var context = new CommandContext("lut", profile.Device, profile.Threads);
+            using var neighbours = new NeighbourWatch(context.Logger, profile.Threads, "the profile");
             var rows = new List<InSituRow>();
             foreach (SubnetConfig config in configs)
             {

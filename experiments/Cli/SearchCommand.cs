@@ -44,6 +44,8 @@ public static class SearchCommand
         if (table.Metadata.Profile.Hash() != profile.Hash())
             throw new ArgumentException($"config 'lut': '{config.Lut}' was measured with profile '{table.Metadata.Profile.Name}', not with 'device' ('{profile.Name}')");
         using var context = new CommandContext("search", profile.Device, profile.Threads, config.Seed);
+        // Only --verify times anything; a search without it is a pure computation.
+        using NeighbourWatch? neighbours = verify ? new NeighbourWatch(context.Logger, profile.Threads, "the verified search") : null;
         var (supernet, _) = SupernetFile.Read(config.Supernet);
         using var _supernet = supernet;
         OfaSearchSpace space = supernet.Space;

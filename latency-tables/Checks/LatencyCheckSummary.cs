@@ -14,6 +14,9 @@ public sealed record LatencyCheckSummary(int Networks, double MapePercent, doubl
     /// <summary>The MAPE against the networks as timed, before scaling to the table's speed unit: what the machine's speed drift adds.</summary>
     public double RawMapePercent { get; init; }
 
+    /// <summary>CPUs other processes kept busy on average while the networks were timed (null where not known): a check beside a training measures that training too.</summary>
+    public double? OthersBusyCpus { get; init; }
+
     public static LatencyCheckSummary Of(IReadOnlyList<LatencyCheckRow> rows)
     {
         double[] predicted = rows.Select(r => r.PredictedMs).ToArray();

@@ -60,6 +60,9 @@ public sealed class RunTrainerTests : IDisposable
         Assert.Equal(TrainingOutcome.Completed, new RunTrainer(config, run, logger).Run(CancellationToken.None));
         Assert.Contains(logger.Lines, l => l.Contains("ckpt-000000009.npta") && l.Contains("damaged"));
         Assert.Contains(logger.Lines, l => l.Contains("starting at step 8"));
+        // The one epoch this process trained (the third) says how busy other processes kept the CPUs meanwhile.
+        if (OperatingSystem.IsLinux())
+            Assert.Matches(@"^Information: Epoch 3: other processes kept [0-9.]+ of [0-9]+ CPUs busy", Assert.Single(logger.Lines, l => l.Contains("other processes kept")));
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 {
     private const string CheckpointFormat = "nasprune-run/1";
 
+    /// <summary>The machine's CPU counters at the last epoch end in this process (or its start), for the neighbours line.</summary>
+    private CpuSnapshot? _epochCpu;
+
     public TrainingOutcome Run(CancellationToken cancellation)
     {
         var (data, loader, context) = Setup();
@@ -58,6 +61,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         if (state.Step < plan.TotalSteps) Enter(task, plan.PhaseAt(state.Step), state);
 
         var window = new Window();
+        _epochCpu = CpuNeighbours.Take();
         var sinceCheckpoint = Stopwatch.StartNew();
         bool savedAtThisStep = false;
         while (state.Step < plan.TotalSteps)
@@ -177,6 +181,7 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
     private void Validate(ITrainingTask task, MetricsLog metrics, PhasePlan plan, int phase, int epoch, RunState state, double lr)
     {
+        LogNeighbours(epoch + 1);
         EvaluationResult? val = task.ValidateEpoch(phase);
         if (val is null) return;
         MemoryBreakdown memory = MemoryUse.TrimmedBreakdown();
@@ -192,6 +197,19 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
         logger.LogInformation("{Phase} epoch {Epoch}/{Epochs}: validation top-1 {Top1:F2} %, loss {Loss:F4}",
             PhaseLabel(plan, phase), plan.EpochInPhase(state.Step - 1), plan.Epochs(phase), val.Top1, val.Loss);
         validations?.Validated(plan.Phases[phase].Name, epoch + 1, val);
+    }
+
+    /// <summary>
+    /// Other processes' CPU use over the epoch just ended. An epoch's images/s means little without it: on two cores, a
+    /// 1-thread training beside another runs at about 2/3 of its speed alone, a 2-thread one beside two at a tenth.
+    /// </summary>
+    private void LogNeighbours(int epoch)
+    {
+        CpuSnapshot? now = CpuNeighbours.Take();
+        if (_epochCpu is { } then && now is { } end && CpuNeighbours.OthersBusyCpus(then, end) is { } busy)
+            logger.LogInformation("Epoch {Epoch}: other processes kept {Busy:F2} of {Cpus} CPUs busy on average beside this run's {Threads} thread(s)",
+                epoch, busy, end.Cpus, TorchSetup.Threads);
+        _epochCpu = now;
     }
 
     /// <param name="endStep">Where this process stops: the run's end, or the end of the --stop-after phase (the ETA counts to it).</param>
