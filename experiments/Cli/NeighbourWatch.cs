@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NasPrune.Supernet.Runtime;
 
@@ -18,33 +19,32 @@ public sealed class NeighbourWatch : IDisposable
     private readonly ILogger _logger;
     private readonly int _threads;
     private readonly string _what;
-    private readonly CpuSnapshot? _start;
-    private readonly DateTime _startedUtc = DateTime.UtcNow;
+    private readonly CpuSnapshot? _start = CpuNeighbours.Take();
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public NeighbourWatch(ILogger logger, int threads, string what)
     {
         (_logger, _threads, _what) = (logger, threads, what);
-        _start = CpuNeighbours.Take();
         if (_start is null) return;
         Thread.Sleep(FirstLook);
-        if (CpuNeighbours.Take() is { } now && CpuNeighbours.OthersBusyCpus(_start.Value, now) is { } busy
-            && CpuNeighbours.Crowds(busy, now.Cpus, threads))
+        if (SinceStart() is { } load && CpuNeighbours.Crowds(load.BusyCpus, load.Cpus, threads))
             _logger.LogWarning("Other processes are keeping {Busy:F1} of {Cpus} CPUs busy as {What} starts with {Threads} thread(s): its timings will include their interference, not only this device's speed; stop them for timings to keep",
-                busy, now.Cpus, what, threads);
+                load.BusyCpus, load.Cpus, what, threads);
     }
 
     /// <summary>CPUs other processes kept busy on average since the watch began, for a report to keep; null where unknown.</summary>
-    public double? OthersBusyCpusSoFar() =>
-        _start is { } start && CpuNeighbours.Take() is { } now && CpuNeighbours.OthersBusyCpus(start, now) is { } busy ? Math.Round(busy, 2) : null;
+    public double? OthersBusyCpusSoFar() => SinceStart() is { } load ? Math.Round(load.BusyCpus, 2) : null;
 
     public void Dispose()
     {
-        if (_start is null || CpuNeighbours.Take() is not { } end || CpuNeighbours.OthersBusyCpus(_start.Value, end) is not { } busy) return;
-        double minutes = (DateTime.UtcNow - _startedUtc).TotalMinutes;
-        if (CpuNeighbours.Crowds(busy, end.Cpus, _threads))
+        if (SinceStart() is not { } load) return;
+        double minutes = Stopwatch.GetElapsedTime(_startedAt).TotalMinutes;
+        if (CpuNeighbours.Crowds(load.BusyCpus, load.Cpus, _threads))
             _logger.LogWarning("Other processes kept {Busy:F1} of {Cpus} CPUs busy on average during {What} ({Minutes:F1} min, {Threads} thread(s) here): its timings include their interference",
-                busy, end.Cpus, _what, minutes, _threads);
+                load.BusyCpus, load.Cpus, _what, minutes, _threads);
         else
-            _logger.LogInformation("Other processes kept {Busy:F2} of {Cpus} CPUs busy on average during {What} ({Minutes:F1} min)", busy, end.Cpus, _what, minutes);
+            _logger.LogInformation("Other processes kept {Busy:F2} of {Cpus} CPUs busy on average during {What} ({Minutes:F1} min)", load.BusyCpus, load.Cpus, _what, minutes);
     }
+
+    private (double BusyCpus, int Cpus)? SinceStart() => CpuNeighbours.Load(_start, CpuNeighbours.Take());
 }

@@ -70,6 +70,13 @@ public static class CpuNeighbours
     }
 
     /// <summary>
+    /// <see cref="OthersBusyCpus(CpuSnapshot, CpuSnapshot)"/> with the machine's CPU count, for callers that hold
+    /// snapshots <see cref="Take"/> may not have given (null: nothing to say).
+    /// </summary>
+    public static (double BusyCpus, int Cpus)? Load(CpuSnapshot? start, CpuSnapshot? end) =>
+        start is { } s && end is { } e && OthersBusyCpus(s, e) is { } busy ? (busy, e.Cpus) : null;
+
+    /// <summary>
     /// Whether neighbours that busy leave fewer CPUs than a measurement with <paramref name="threads"/> threads
     /// needs: more than half a CPU of the ones it would use is taken. Noise (a shell, the logger) stays below that.
     /// </summary>

@@ -83,7 +83,11 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
                 window = new Window();
             }
             bool epochEnd = state.Step % plan.BatchesPerEpoch == 0;
-            if (epochEnd) Validate(task, metrics, plan, phase, epoch, state, lr);
+            if (epochEnd)
+            {
+                LogNeighbours(epoch + 1);
+                Validate(task, metrics, plan, phase, epoch, state, lr);
+            }
             if (state.Step == plan.End(phase))
             {
                 task.CompletePhase(phase, new PhaseEnd(state.Step, epoch + 1, state.TrainedSeconds));
@@ -181,7 +185,6 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
 
     private void Validate(ITrainingTask task, MetricsLog metrics, PhasePlan plan, int phase, int epoch, RunState state, double lr)
     {
-        LogNeighbours(epoch + 1);
         EvaluationResult? val = task.ValidateEpoch(phase);
         if (val is null) return;
         MemoryBreakdown memory = MemoryUse.TrimmedBreakdown();
@@ -206,9 +209,9 @@ public sealed class RunTrainer(RunConfig config, RunDirectory run, ILogger logge
     private void LogNeighbours(int epoch)
     {
         CpuSnapshot? now = CpuNeighbours.Take();
-        if (_epochCpu is { } then && now is { } end && CpuNeighbours.OthersBusyCpus(then, end) is { } busy)
+        if (CpuNeighbours.Load(_epochCpu, now) is { } load)
             logger.LogInformation("Epoch {Epoch}: other processes kept {Busy:F2} of {Cpus} CPUs busy on average beside this run's {Threads} thread(s)",
-                epoch, busy, end.Cpus, TorchSetup.Threads);
+                epoch, load.BusyCpus, load.Cpus, TorchSetup.Threads);
         _epochCpu = now;
     }
 
